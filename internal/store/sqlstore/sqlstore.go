@@ -1,0 +1,164 @@
+// Package sqlstore implements store.Store over database/sql with plain,
+// parameterised SQL shared by every SQL backend. A Dialect carries what
+// differs between them: placeholders, error codes and migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/acanban/acanban/internal/store"
+)
+
+// Dialect is what a backend tells sqlstore about its database.
+type Dialect struct {
+	// Name is the backend's name, for messages.
+	Name string
+	// DollarPlaceholders: the database wants $1, $2 … instead of ?.
+	DollarPlaceholders bool
+	// ConflictField returns the field whose uniqueness err broke, if err
+	// is a unique-constraint violation.
+	ConflictField func(err error) (field string, ok bool)
+	// Migrations holds NNNN_name.sql files applied in order of NNNN.
+	Migrations fs.FS
+	// LockMigrations, if set, runs in the migration transaction before
+	// anything else, to keep concurrent starts from racing.
+	LockMigrations string
+}
+
+// DB is the part of *sql.DB and *sql.Tx the queries use.
+type DB interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Store is a store.Store over a *sql.DB.
+type Store struct {
+	queries
+	db *sql.DB
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New wraps db, which the Store then owns, and applies pending migrations.
+func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
+	s := &Store{queries: queries{db: db, d: d}, db: db}
+	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// DB returns the underlying database, for backend-specific tests.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Atomic runs fn in one transaction.
+func (s *Store) Atomic(ctx context.Context, fn func(q store.Queries) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(queries{db: tx, d: s.d}); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", s.d.Name, s.wrap(err))
+	}
+	return nil
+}
+
+// queries implements store.Queries on a DB or a transaction.
+type queries struct {
+	db DB
+	d  *Dialect
+}
+
+var rebound sync.Map // query → query with $n placeholders
+
+// q adapts a query written with ? placeholders to the dialect.
+func (q queries) q(query string) string {
+	if !q.d.DollarPlaceholders {
+		return query
+	}
+	if v, ok := rebound.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	rebound.Store(query, b.String())
+	return b.String()
+}
+
+func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := q.db.ExecContext(ctx, q.q(query), args...)
+	return res, q.wrap(err)
+}
+
+func (q queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.db.QueryRowContext(ctx, q.q(query), args...)
+}
+
+func (q queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := q.db.QueryContext(ctx, q.q(query), args...)
+	return rows, q.wrap(err)
+}
+
+// wrap turns driver errors into the store's errors.
+func (q queries) wrap(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return store.ErrNotFound
+	}
+	if field, ok := q.d.ConflictField(err); ok {
+		return fmt.Errorf("%w: %v", &store.ConflictError{Field: field}, err)
+	}
+	return err
+}
+
+// mustAffect returns ErrNotFound when res changed no row.
+func mustAffect(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}

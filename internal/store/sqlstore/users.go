@@ -1,0 +1,83 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/acanban/acanban/internal/domain"
+)
+
+const userColumns = `id, username, name, email, password_hash, role, department, student_id, bio, is_admin, created_at, updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanUser(r scanner) (domain.User, error) {
+	var u domain.User
+	var role string
+	err := r.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.PasswordHash, &role,
+		&u.Department, &u.StudentID, &u.Bio, &u.Admin, &u.Created, &u.Updated)
+	u.Role = domain.Role(role)
+	u.Created, u.Updated = u.Created.UTC(), u.Updated.UTC()
+	return u, err
+}
+
+func (q queries) CreateUser(ctx context.Context, u domain.User) (domain.User, error) {
+	u.Created, u.Updated = u.Created.UTC(), u.Updated.UTC()
+	err := q.queryRow(ctx, `INSERT INTO users
+		(username, name, email, password_hash, role, department, student_id, bio, is_admin, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Username, u.Name, u.Email, u.PasswordHash, string(u.Role), u.Department, u.StudentID, u.Bio, u.Admin,
+		u.Created, u.Updated).Scan(&u.ID)
+	if err != nil {
+		return domain.User{}, fmt.Errorf("create user %q: %w", u.Username, q.wrap(err))
+	}
+	return u, nil
+}
+
+func (q queries) userWhere(ctx context.Context, cond string, arg any) (domain.User, error) {
+	u, err := scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond, arg))
+	return u, q.wrap(err)
+}
+
+func (q queries) UserByID(ctx context.Context, id int64) (domain.User, error) {
+	u, err := q.userWhere(ctx, `id = ?`, id)
+	if err != nil {
+		return u, fmt.Errorf("user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+func (q queries) UserByUsername(ctx context.Context, username string) (domain.User, error) {
+	u, err := q.userWhere(ctx, `username = ?`, username)
+	if err != nil {
+		return u, fmt.Errorf("user %q: %w", username, err)
+	}
+	return u, nil
+}
+
+func (q queries) UpdateProfile(ctx context.Context, id int64, p domain.Profile, now time.Time) error {
+	err := mustAffect(q.exec(ctx, `UPDATE users SET name = ?, email = ?, department = ?, student_id = ?, bio = ?, updated_at = ?
+		WHERE id = ?`, p.Name, p.Email, p.Department, p.StudentID, p.Bio, now.UTC(), id))
+	if err != nil {
+		return fmt.Errorf("update profile of user %d: %w", id, err)
+	}
+	return nil
+}
+
+func (q queries) SetPasswordHash(ctx context.Context, id int64, hash string, now time.Time) error {
+	err := mustAffect(q.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now.UTC(), id))
+	if err != nil {
+		return fmt.Errorf("set password of user %d: %w", id, err)
+	}
+	return nil
+}
+
+func (q queries) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users: %w", q.wrap(err))
+	}
+	return n, nil
+}
+
