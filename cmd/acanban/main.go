@@ -1,0 +1,186 @@
+// Command acanban runs the Acanban server and its operator commands.
+//
+//	acanban [serve] [flags]          run the web server
+//	acanban user add [flags]         create an account
+//	acanban invite create [flags]    print a one-use invitation token
+//
+// Every command takes the settings flags (-data, -database, -config …);
+// "acanban serve -h" lists them.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/acanban/acanban/internal/accounts"
+	"github.com/acanban/acanban/internal/app"
+	"github.com/acanban/acanban/internal/config"
+	"github.com/acanban/acanban/internal/domain"
+)
+
+const usage = `Acanban — the academic Kanban.
+
+Usage:
+  acanban [serve] [flags]        run the web server
+  acanban user add [flags]       create an account
+  acanban invite create [flags]  print a one-use invitation token
+
+Run "acanban COMMAND -h" for the flags of a command.
+`
+
+// errUsage marks a mistake on the command line (exit status 2).
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "acanban:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stderr)
+	case "user", "invite":
+		sub := ""
+		if len(args) > 0 {
+			sub, args = args[0], args[1:]
+		}
+		switch {
+		case cmd == "user" && sub == "add":
+			return userAdd(ctx, args, getenv, stdout, stderr)
+		case cmd == "invite" && sub == "create":
+			return inviteCreate(ctx, args, getenv, stdout, stderr)
+		}
+		fmt.Fprintf(stderr, "acanban %s: unknown command %q\n\n%s", cmd, sub, usage)
+		return errUsage
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "acanban: unknown command %q\n\n%s", cmd, usage)
+	return errUsage
+}
+
+// settings parses args with the settings flags plus the command's own
+// (added by extra) and returns the merged configuration.
+func settings(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, error) {
+	fs := flag.NewFlagSet("acanban "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	loader := config.Bind(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return config.Config{}, err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "acanban %s: unexpected argument %q\n", name, fs.Arg(0))
+		return config.Config{}, errUsage
+	}
+	cfg, err := loader.Load(getenv)
+	if err != nil {
+		return cfg, fmt.Errorf("settings: %w", err)
+	}
+	return cfg, nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := settings("serve", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.Serve(ctx, nil)
+}
+
+func userAdd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var in accounts.NewUser
+	cfg, err := settings("user add", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&in.Username, "username", "", "username (required): 2-32 of a-z 0-9 . _ -")
+		fs.StringVar(&in.Password, "password", "", "password (required), at least 8 characters")
+		fs.StringVar(&in.Name, "name", "", "full name (required)")
+		fs.StringVar(&in.Email, "email", "", "email address (required)")
+		fs.StringVar(&in.Role, "role", "", "student, supervisor, judge or assistant (required)")
+		fs.StringVar(&in.Department, "department", "", "department")
+		fs.StringVar(&in.StudentID, "student-id", "", "student ID")
+		fs.BoolVar(&in.Admin, "admin", false, "make the account an administrator")
+	})
+	if err != nil {
+		return err
+	}
+	if in.Role == "" {
+		return errors.New("-role is required: student, supervisor, judge or assistant")
+	}
+	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Accounts.Create(ctx, in)
+	if err != nil {
+		return userError(err)
+	}
+	admin := ""
+	if u.Admin {
+		admin = ", administrator"
+	}
+	fmt.Fprintf(stdout, "created %s %q (%s%s)\n", u.Role, u.Username, u.Name, admin)
+	return nil
+}
+
+func inviteCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var role, department string
+	cfg, err := settings("invite create", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&role, "role", "", "role of the invited account (required): student, supervisor, judge or assistant")
+		fs.StringVar(&department, "department", "", "department of the invited account")
+	})
+	if err != nil {
+		return err
+	}
+	if role == "" {
+		return errors.New("-role is required: student, supervisor, judge or assistant")
+	}
+	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	token, err := a.Accounts.Invite(ctx, nil, role, department)
+	if err != nil {
+		return userError(err)
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+// userError prefixes a domain error with its field, as a flag name.
+func userError(err error) error {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Field != "" {
+		return fmt.Errorf("-%s: %s", de.Field, de.Message)
+	}
+	return err
+}

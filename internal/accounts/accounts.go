@@ -1,0 +1,263 @@
+// Package accounts registers users, checks their passwords, edits profiles
+// and makes invitations. The web handlers and the command line both go
+// through it, so the rules hold whichever door a request comes in by.
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/acanban/acanban/internal/auth"
+	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/store"
+)
+
+// Service holds what account operations need.
+type Service struct {
+	Store  store.Store
+	Hasher *auth.Hasher
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC().Truncate(time.Microsecond)
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+// NewUser is an account to create, as typed in a form or on the command line.
+type NewUser struct {
+	Username   string
+	Password   string
+	Name       string
+	Email      string
+	Role       string // empty means student
+	Department string
+	StudentID  string
+	Token      string // invitation token, if any
+	Admin      bool   // only honoured by Create
+}
+
+// checked is a NewUser that passed validation.
+type checked struct {
+	user     domain.User
+	password string
+	inviteID string
+}
+
+func (s *Service) check(in NewUser) (checked, error) {
+	username := domain.NormalizeUsername(in.Username)
+	if err := domain.ValidateUsername(username); err != nil {
+		return checked{}, err
+	}
+	if err := domain.ValidatePassword("password", in.Password); err != nil {
+		return checked{}, err
+	}
+	p := domain.Profile{Name: in.Name, Email: in.Email, Department: in.Department, StudentID: in.StudentID}
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return checked{}, err
+	}
+	role := domain.RoleStudent
+	if in.Role != "" {
+		var err error
+		if role, err = domain.ParseRole(in.Role); err != nil {
+			return checked{}, err
+		}
+	}
+	u := domain.User{Username: username, Role: role, Admin: in.Admin}
+	p.Apply(&u)
+	return checked{user: u, password: in.Password}, nil
+}
+
+var errBadInvite = domain.Invalid("token", "This invitation token is unknown, already used or expired.")
+
+// Register creates an account through the public form, under the rules of
+// mode, and returns it. The first account ever created is an admin.
+func (s *Service) Register(ctx context.Context, mode domain.RegistrationMode, in NewUser) (domain.User, error) {
+	in.Admin = false
+	switch {
+	case mode == domain.RegistrationClosed:
+		return domain.User{}, domain.Forbidden("Registration is closed: ask an administrator to create your account.")
+	case mode == domain.RegistrationInvite && in.Token == "":
+		return domain.User{}, domain.Forbidden("Registration needs an invitation: enter the token you were given.")
+	}
+	c, err := s.check(in)
+	if err != nil {
+		return domain.User{}, err
+	}
+	if in.Token != "" {
+		inv, err := s.Store.Invite(ctx, auth.TokenID(in.Token))
+		if errors.Is(err, store.ErrNotFound) || err == nil && (!inv.Used.IsZero() || !inv.Expires.After(s.now())) {
+			return domain.User{}, errBadInvite
+		}
+		if err != nil {
+			return domain.User{}, err
+		}
+		if in.Role != "" && c.user.Role != inv.Role {
+			return domain.User{}, domain.Invalid("role", "This invitation is for a %s account, not %s.", inv.Role, c.user.Role)
+		}
+		c.user.Role = inv.Role
+		if c.user.Department == "" {
+			c.user.Department = inv.Department
+		}
+		c.inviteID = inv.ID
+	} else if !c.user.Role.SelfRegistering() {
+		return domain.User{}, domain.Invalid("role", "Judge and assistant accounts are created by invitation only: register as a student or supervisor, or use your invitation token.")
+	}
+	return s.create(ctx, c)
+}
+
+// Create makes an account on an operator's word (command line or admin):
+// any role, optionally an admin, whatever the registration mode.
+func (s *Service) Create(ctx context.Context, in NewUser) (domain.User, error) {
+	in.Token = ""
+	c, err := s.check(in)
+	if err != nil {
+		return domain.User{}, err
+	}
+	return s.create(ctx, c)
+}
+
+func (s *Service) create(ctx context.Context, c checked) (domain.User, error) {
+	hash, err := s.Hasher.Hash(ctx, c.password)
+	if err != nil {
+		return domain.User{}, fmt.Errorf("hash password: %w", err)
+	}
+	u := c.user
+	u.PasswordHash = hash
+	u.Created = s.now()
+	u.Updated = u.Created
+	err = s.Store.Atomic(ctx, func(q store.Queries) error {
+		n, err := q.CountUsers(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			u.Admin = true
+		}
+		if u, err = q.CreateUser(ctx, u); err != nil {
+			return conflict(err)
+		}
+		if c.inviteID != "" {
+			if err := q.UseInvite(ctx, c.inviteID, u.ID, u.Created); errors.Is(err, store.ErrNotFound) {
+				return errBadInvite
+			} else if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return u, err
+}
+
+// conflict turns a store conflict into a message for the user.
+func conflict(err error) error {
+	var ce *store.ConflictError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	switch ce.Field {
+	case "username":
+		return domain.Conflict("username", "This username is taken: choose another.")
+	case "email":
+		return domain.Conflict("email", "An account with this email address already exists.")
+	}
+	return domain.Conflict(ce.Field, "This %s is already in use.", ce.Field)
+}
+
+var errCredentials = domain.Unauthenticated("Wrong username or password.")
+
+// Authenticate returns the user whose username and password these are.
+// Unknown user and wrong password give the same error, after the same work.
+func (s *Service) Authenticate(ctx context.Context, username, password string) (domain.User, error) {
+	username = domain.NormalizeUsername(username)
+	if username == "" || password == "" {
+		return domain.User{}, domain.Unauthenticated("Enter your username and password.")
+	}
+	if len(password) > domain.MaxPassword || len(username) > domain.MaxUsername {
+		return domain.User{}, errCredentials
+	}
+	u, err := s.Store.UserByUsername(ctx, username)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return domain.User{}, err
+	}
+	ok, verr := s.Hasher.Verify(ctx, u.PasswordHash, password)
+	if err == nil && verr != nil {
+		return domain.User{}, fmt.Errorf("verify password of %s: %w", username, verr)
+	}
+	if err != nil || !ok {
+		return domain.User{}, errCredentials
+	}
+	return u, nil
+}
+
+// UpdateProfile writes p as the profile of user id.
+func (s *Service) UpdateProfile(ctx context.Context, id int64, p domain.Profile) error {
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return conflict(s.Store.UpdateProfile(ctx, id, p, s.now()))
+}
+
+// ChangePassword replaces u's password after checking the current one, and
+// ends every other session of u (keep is the session to keep).
+func (s *Service) ChangePassword(ctx context.Context, u domain.User, current, next, keep string) error {
+	ok, err := s.Hasher.Verify(ctx, u.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.Invalid("current_password", "The current password is wrong.")
+	}
+	if err := domain.ValidatePassword("new_password", next); err != nil {
+		return err
+	}
+	hash, err := s.Hasher.Hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	return s.Store.Atomic(ctx, func(q store.Queries) error {
+		if err := q.SetPasswordHash(ctx, u.ID, hash, s.now()); err != nil {
+			return err
+		}
+		return q.DeleteUserSessions(ctx, u.ID, keep)
+	})
+}
+
+// InviteLifetime is how long an invitation stays usable.
+const InviteLifetime = 30 * 24 * time.Hour
+
+// Invite makes a one-use invitation to register with role and department
+// and returns its token, which is shown once and stored only as a hash.
+// by is the user making it, or nil for the command line.
+func (s *Service) Invite(ctx context.Context, by *domain.User, role, department string) (string, error) {
+	r, err := domain.ParseRole(role)
+	if err != nil {
+		return "", err
+	}
+	inv := domain.Invite{Role: r, Department: strings.TrimSpace(department), Created: s.now()}
+	inv.Expires = inv.Created.Add(InviteLifetime)
+	if by != nil {
+		if !domain.CanInvite(*by, r) {
+			return "", domain.Forbidden("You may not invite a %s.", r)
+		}
+		inv.CreatedBy = by.ID
+	}
+	if utf8.RuneCountInString(inv.Department) > domain.MaxDepartment {
+		return "", domain.Invalid("department", "A department has at most %d characters.", domain.MaxDepartment)
+	}
+	token := auth.NewToken()
+	inv.ID = auth.TokenID(token)
+	if err := s.Store.CreateInvite(ctx, inv); err != nil {
+		return "", err
+	}
+	return token, nil
+}

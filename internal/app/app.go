@@ -1,0 +1,59 @@
+// Package app wires Acanban together from its settings: the data folder,
+// the store, the account services and the web application. The server and
+// the operator commands all start here.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/acanban/acanban/internal/accounts"
+	"github.com/acanban/acanban/internal/auth"
+	"github.com/acanban/acanban/internal/config"
+	"github.com/acanban/acanban/internal/store"
+	"github.com/acanban/acanban/internal/store/sqlite"
+)
+
+// App is an opened Acanban: its store and services.
+type App struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	Store    store.Store
+	Accounts *accounts.Service
+	Sessions *auth.Sessions
+}
+
+// Open creates the data folder if needed, opens the store (applying
+// migrations) and builds the services.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	hasher := auth.NewHasher(auth.DefaultParams, runtime.NumCPU())
+	return &App{
+		Config:   cfg,
+		Logger:   logger,
+		Store:    st,
+		Accounts: &accounts.Service{Store: st, Hasher: hasher},
+		Sessions: &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime},
+	}, nil
+}
+
+func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	if cfg.Database != "" {
+		return nil, errors.New("database: only the embedded SQLite database is supported")
+	}
+	return sqlite.Open(ctx, filepath.Join(cfg.Data, "acanban.db"))
+}
+
+// Close closes the store.
+func (a *App) Close() error { return a.Store.Close() }

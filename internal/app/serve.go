@@ -1,0 +1,153 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/acanban/acanban/internal/web"
+)
+
+// ShutdownGrace is how long in-flight requests get to finish after a
+// shutdown signal.
+const ShutdownGrace = 30 * time.Second
+
+// Serve runs the web server (and the HTTP to HTTPS redirect, if set) until
+// ctx is done, then shuts down gracefully. ready, if not nil, receives the
+// address the server listens on once it accepts connections.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	cfg := a.Config
+	unlock, err := lockDataFolder(cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	handler, err := web.New(web.Deps{
+		Store: a.Store, Accounts: a.Accounts, Sessions: a.Sessions, Logger: a.Logger,
+		Registration: cfg.Registration, TLS: cfg.TLS(),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	errLog := slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn)
+	servers := []*http.Server{{
+		Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		MaxHeaderBytes: 64 << 10, ErrorLog: errLog,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}}
+	errc := make(chan error, 2)
+	go func() {
+		if cfg.TLS() {
+			errc <- servers[0].ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- servers[0].Serve(ln)
+		}
+	}()
+	scheme := "http"
+	if cfg.TLS() {
+		scheme = "https"
+	}
+	a.Logger.Info("acanban is serving", "url", scheme+"://"+ln.Addr().String(), "data", cfg.Data, "registration", cfg.Registration)
+
+	if cfg.HTTPListen != "" {
+		rln, err := net.Listen("tcp", cfg.HTTPListen)
+		if err != nil {
+			servers[0].Close()
+			return fmt.Errorf("listen for the HTTPS redirect: %w", err)
+		}
+		rs := &http.Server{Handler: redirectToHTTPS(cfg.Domain), ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
+		servers = append(servers, rs)
+		go func() { errc <- rs.Serve(rln) }()
+		a.Logger.Info("redirecting plain HTTP to HTTPS", "listen", rln.Addr().String(), "domain", cfg.Domain)
+	}
+	go a.sweepSessions(ctx)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	select {
+	case err = <-errc:
+		// A server stopped on its own: stop the others and report why.
+	case <-ctx.Done():
+		a.Logger.Info("shutting down: finishing requests in flight", "grace", ShutdownGrace)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	for _, s := range servers {
+		if serr := s.Shutdown(sctx); serr != nil {
+			err = errors.Join(err, fmt.Errorf("shutdown: %w", serr))
+		}
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	a.Logger.Info("acanban stopped")
+	return err
+}
+
+// redirectToHTTPS sends every plain-HTTP request to the same path on
+// https://domain: 301 for GET and HEAD, 308 (which keeps the method and
+// body) otherwise.
+func redirectToHTTPS(domain string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		code := http.StatusPermanentRedirect
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			code = http.StatusMovedPermanently
+		}
+		http.Redirect(w, r, "https://"+domain+r.URL.RequestURI(), code)
+	})
+}
+
+// sweepSessions deletes expired sessions every hour.
+func (a *App) sweepSessions(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := a.Store.DeleteExpiredSessions(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			a.Logger.Warn("deleting expired sessions", "err", err)
+		} else if n > 0 {
+			a.Logger.Debug("deleted expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// lockDataFolder makes sure one server at a time uses the data folder: the
+// SQLite file and the embedded file store belong to one process.
+func lockDataFolder(dir string) (unlock func(), err error) {
+	path := filepath.Join(dir, "acanban.lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock data folder: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		b := make([]byte, 32)
+		n, _ := f.Read(b)
+		f.Close()
+		pid := strings.TrimSpace(string(b[:n]))
+		return nil, fmt.Errorf("another acanban server (pid %s) is using the data folder %s: one server per data folder; "+
+			"run several instances only with a shared database and file store", pid, dir)
+	}
+	f.Truncate(0)
+	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return func() { f.Close() }, nil
+}

@@ -1,0 +1,213 @@
+// Package config reads Acanban's settings from, in order of precedence,
+// command-line flags, ACANBAN_* environment variables, an optional TOML file
+// and built-in defaults.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/acanban/acanban/internal/domain"
+)
+
+// Config is the server's settings.
+type Config struct {
+	Listen       string // address of the web server
+	HTTPListen   string // plain-HTTP address that redirects to https://Domain
+	Data         string // data folder
+	File         string // the TOML file read, if any
+	Database     string // empty: SQLite in Data; later postgres://…
+	Registration domain.RegistrationMode
+	TLSCert      string
+	TLSKey       string
+	Domain       string
+	LogLevel     slog.Level
+	LogFormat    string // text or json
+}
+
+// TLS reports whether the server speaks HTTPS.
+func (c Config) TLS() bool { return c.TLSCert != "" }
+
+type setting struct {
+	name, def, usage string
+}
+
+// settings is every setting, named as its flag and its TOML key; its
+// environment variable is ACANBAN_ and the name in capitals with _ for -.
+var settings = []setting{
+	{"listen", "127.0.0.1:8000", "address the web server listens on"},
+	{"http-listen", "", "with -tls-cert and -domain: plain-HTTP address whose requests are redirected to https://DOMAIN (default :80)"},
+	{"data", "./acanban-data", "data folder (SQLite database, embedded file store); created on first start"},
+	{"config", "", "path of an acanban.toml file of settings"},
+	{"database", "", "database: empty for the SQLite file in the data folder"},
+	{"registration", "open", "who may register: open, invite or closed"},
+	{"tls-cert", "", "TLS certificate file (PEM); serves HTTPS when set with -tls-key"},
+	{"tls-key", "", "TLS private key file (PEM)"},
+	{"domain", "", "the site's domain name, for the HTTP to HTTPS redirect"},
+	{"log-level", "info", "least important log level shown: debug, info, warn or error"},
+	{"log-format", "text", "log format: text or json"},
+}
+
+// EnvName is the environment variable of a setting.
+func EnvName(name string) string {
+	return "ACANBAN_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// Loader reads the settings once its flag set has been parsed.
+type Loader struct {
+	fs     *flag.FlagSet
+	values map[string]*string
+}
+
+// Bind defines every setting as a flag of fs.
+func Bind(fs *flag.FlagSet) *Loader {
+	l := &Loader{fs: fs, values: map[string]*string{}}
+	for _, s := range settings {
+		l.values[s.name] = fs.String(s.name, s.def, s.usage+" (env "+EnvName(s.name)+")")
+	}
+	return l
+}
+
+// Load merges flags (after fs.Parse), the environment as getenv sees it,
+// the TOML file and the defaults, and checks the result.
+func (l *Loader) Load(getenv func(string) string) (Config, error) {
+	explicit := map[string]string{}
+	l.fs.Visit(func(f *flag.Flag) {
+		if _, ok := l.values[f.Name]; ok {
+			explicit[f.Name] = f.Value.String()
+		}
+	})
+	merged := map[string]string{}
+	for _, s := range settings {
+		merged[s.name] = s.def
+	}
+	path, ok := explicit["config"]
+	if !ok {
+		path = getenv(EnvName("config"))
+	}
+	if path != "" {
+		file, err := readFile(path)
+		if err != nil {
+			return Config{}, err
+		}
+		for k, v := range file {
+			merged[k] = v
+		}
+	}
+	for _, s := range settings {
+		if v, ok := lookupEnv(getenv, EnvName(s.name)); ok {
+			merged[s.name] = v
+		}
+	}
+	for k, v := range explicit {
+		merged[k] = v
+	}
+	merged["config"] = path
+	return build(merged)
+}
+
+func lookupEnv(getenv func(string) string, name string) (string, bool) {
+	if getenv == nil {
+		return "", false
+	}
+	v := getenv(name)
+	return v, v != ""
+}
+
+func readFile(path string) (map[string]string, error) {
+	raw := map[string]any{}
+	_, err := toml.DecodeFile(path, &raw)
+	if err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	known := map[string]bool{}
+	for _, s := range settings {
+		known[s.name] = true
+	}
+	out := map[string]string{}
+	var unknown []string
+	for k, v := range raw {
+		if !known[k] || k == "config" {
+			unknown = append(unknown, k)
+			continue
+		}
+		switch v.(type) {
+		case string, int64, bool:
+			out[k] = fmt.Sprint(v)
+		default:
+			return nil, fmt.Errorf("config file %s: %s must be a string", path, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("config file %s: unknown settings %s", path, strings.Join(unknown, ", "))
+	}
+	return out, nil
+}
+
+func build(m map[string]string) (Config, error) {
+	c := Config{
+		Listen: m["listen"], HTTPListen: m["http-listen"], Data: m["data"], File: m["config"],
+		Database: m["database"], TLSCert: m["tls-cert"], TLSKey: m["tls-key"], Domain: m["domain"],
+		LogFormat: m["log-format"],
+	}
+	var errs []error
+	mode, err := domain.ParseRegistrationMode(m["registration"])
+	if err != nil {
+		errs = append(errs, fmt.Errorf("registration: unknown mode %q: use open, invite or closed", m["registration"]))
+	}
+	c.Registration = mode
+	if err := c.LogLevel.UnmarshalText([]byte(m["log-level"])); err != nil {
+		errs = append(errs, fmt.Errorf("log-level: unknown level %q: use debug, info, warn or error", m["log-level"]))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format: unknown format %q: use text or json", c.LogFormat))
+	}
+	if c.Listen == "" {
+		errs = append(errs, errors.New("listen: an address is required"))
+	}
+	if c.Data == "" {
+		errs = append(errs, errors.New("data: a folder is required"))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("tls-cert and tls-key go together: set both or neither"))
+	}
+	if c.TLS() && c.Domain != "" && c.HTTPListen == "" {
+		c.HTTPListen = ":80"
+	}
+	if c.HTTPListen != "" && (!c.TLS() || c.Domain == "") {
+		errs = append(errs, errors.New("http-listen redirects to HTTPS: it needs tls-cert, tls-key and domain"))
+	}
+	if c.Database != "" {
+		errs = append(errs, fmt.Errorf("database: %q is not supported yet: leave it empty for the embedded SQLite database", redact(c.Database)))
+	}
+	return c, errors.Join(errs...)
+}
+
+// redact hides the password of a database URL in messages.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if at := strings.LastIndex(dsn, "@"); at > i {
+			if colon := strings.Index(dsn[i+3:at], ":"); colon >= 0 {
+				return dsn[:i+3+colon] + ":***" + dsn[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+// Logger returns the logger the settings ask for, writing to w.
+func (c Config) Logger(w *os.File) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

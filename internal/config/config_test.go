@@ -1,0 +1,102 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/acanban/acanban/internal/domain"
+)
+
+func load(t *testing.T, args []string, env map[string]string) (Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	l := Bind(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return l.Load(func(k string) string { return env[k] })
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:8000" || c.Data != "./acanban-data" || c.Registration != domain.RegistrationOpen || c.Database != "" {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "acanban.toml")
+	os.WriteFile(file, []byte("listen = \"file:1\"\ndata = \"/from/file\"\nregistration = \"closed\"\nlog-level = \"debug\"\n"), 0o600)
+	env := map[string]string{"ACANBAN_CONFIG": file, "ACANBAN_DATA": "/from/env", "ACANBAN_REGISTRATION": "invite"}
+
+	c, err := load(t, []string{"-registration", "open"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// flag > env > file > default
+	if c.Registration != domain.RegistrationOpen {
+		t.Errorf("registration = %s; want the flag's open", c.Registration)
+	}
+	if c.Data != "/from/env" {
+		t.Errorf("data = %s; want the environment's", c.Data)
+	}
+	if c.Listen != "file:1" || c.LogLevel.String() != "DEBUG" {
+		t.Errorf("listen = %s, log level %s; want the file's", c.Listen, c.LogLevel)
+	}
+	if c.File != file {
+		t.Errorf("File = %q; want %q", c.File, file)
+	}
+	// A -config flag wins over ACANBAN_CONFIG.
+	other := filepath.Join(t.TempDir(), "other.toml")
+	os.WriteFile(other, []byte("listen = \"other:2\"\n"), 0o600)
+	if c, err = load(t, []string{"-config", other}, env); err != nil || c.Listen != "other:2" {
+		t.Errorf("with -config: listen = %s, %v; want other:2", c.Listen, err)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("lisen = \"x\"\n"), 0o600)
+	broken := filepath.Join(dir, "broken.toml")
+	os.WriteFile(broken, []byte("listen = \n"), 0o600)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-registration", "sometimes"}, "registration"},
+		{[]string{"-tls-cert", "c.pem"}, "tls-key"},
+		{[]string{"-log-format", "xml"}, "log-format"},
+		{[]string{"-config", bad}, "unknown settings lisen"},
+		{[]string{"-config", broken}, "broken.toml"},
+		{[]string{"-config", filepath.Join(dir, "missing.toml")}, "missing.toml"},
+		{[]string{"-http-listen", ":80"}, "http-listen"},
+		{[]string{"-database", "postgres://u:secret@h/db"}, "not supported yet"},
+	} {
+		_, err := load(t, c.args, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error = %v; want one mentioning %q", c.args, err, c.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("%v: error shows the database password: %v", c.args, err)
+		}
+	}
+}
+
+func TestRedirectListenDefault(t *testing.T) {
+	c, err := load(t, []string{"-tls-cert", "c", "-tls-key", "k", "-domain", "acanban.example"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPListen != ":80" {
+		t.Errorf("http-listen = %q; want :80 with TLS and a domain", c.HTTPListen)
+	}
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/acanban/acanban/internal/domain"
+)
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if viewer(r) != nil {
+		if next == "" {
+			next = "/"
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", &page{Title: "Log in", Next: next, Form: url.Values{}})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	p := &page{Title: "Log in"}
+	if err := parseForm(w, r); err != nil {
+		s.formError(w, r, "login", p, err)
+		return
+	}
+	f := r.PostForm
+	p.Next = safeNext(f.Get("next"))
+	u, err := s.Accounts.Authenticate(r.Context(), f.Get("username"), f.Get("password"))
+	if err != nil {
+		f.Del("password")
+		s.formError(w, r, "login", p, err)
+		return
+	}
+	if err := s.startSession(w, r, u, f.Get("remember") != ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Next == "" {
+		p.Next = "/"
+	}
+	redirect(w, r, p.Next)
+}
+
+// startSession logs u in, ending the browser's previous session if any.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u domain.User, remember bool) error {
+	if old := sessionToken(r); old != "" {
+		if err := s.Sessions.End(r.Context(), old); err != nil {
+			return err
+		}
+	}
+	token, sess, err := s.Sessions.Start(r.Context(), s.Store, u.ID, remember)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, token, sess)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.Sessions.End(r.Context(), sessionToken(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.clearSessionCookie(w)
+	redirect(w, r, "/")
+}

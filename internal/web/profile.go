@@ -1,0 +1,100 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/store"
+)
+
+// profilePage is a user's public page.
+type profilePage struct {
+	User domain.User
+	// Own: the viewer is this user.
+	Own bool
+	// ShowEmail, ShowStudentID: what the viewer may see.
+	ShowEmail, ShowStudentID bool
+}
+
+// userByPath loads the user named in the path, or fails with 404.
+func (s *Server) userByPath(r *http.Request) (domain.User, error) {
+	name := domain.NormalizeUsername(r.PathValue("username"))
+	u, err := s.Store.UserByUsername(r.Context(), name)
+	if errors.Is(err, store.ErrNotFound) {
+		return u, domain.NotFound("There is no user %q.", r.PathValue("username"))
+	}
+	return u, err
+}
+
+func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
+	u, err := s.userByPath(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := viewer(r)
+	own := v != nil && domain.CanEditProfile(*v, u)
+	s.render(w, r, http.StatusOK, "profile", &page{Title: u.Name, Data: profilePage{
+		User: u, Own: own,
+		ShowEmail:     v != nil,
+		ShowStudentID: own || v != nil && (v.Admin || v.Role == domain.RoleAssistant),
+	}})
+}
+
+// ownProfile loads the user of the path for editing: 401 for guests, 404
+// for unknown users, 403 for someone else's profile.
+func (s *Server) ownProfile(w http.ResponseWriter, r *http.Request) (*domain.User, bool) {
+	v := s.requireUser(w, r)
+	if v == nil {
+		return nil, false
+	}
+	u, err := s.userByPath(r)
+	if err == nil && !domain.CanEditProfile(*v, u) {
+		err = domain.Forbidden("You can only edit your own profile.")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return v, true
+}
+
+func profileForm(u domain.User) map[string][]string {
+	p := domain.ProfileOf(u)
+	return map[string][]string{
+		"name": {p.Name}, "email": {p.Email}, "department": {p.Department},
+		"student_id": {p.StudentID}, "bio": {p.Bio},
+	}
+}
+
+func (s *Server) profileEditForm(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.ownProfile(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "profile_edit", &page{Title: "Edit profile", Form: profileForm(*u)})
+}
+
+func (s *Server) profileEdit(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.ownProfile(w, r)
+	if !ok {
+		return
+	}
+	p := &page{Title: "Edit profile"}
+	if err := parseForm(w, r); err != nil {
+		s.formError(w, r, "profile_edit", p, err)
+		return
+	}
+	f := r.PostForm
+	err := s.Accounts.UpdateProfile(r.Context(), u.ID, domain.Profile{
+		Name: f.Get("name"), Email: f.Get("email"), Department: f.Get("department"),
+		StudentID: f.Get("student_id"), Bio: f.Get("bio"),
+	})
+	if err != nil {
+		s.formError(w, r, "profile_edit", p, err)
+		return
+	}
+	s.setFlash(w, "Your profile is saved.")
+	redirect(w, r, "/u/"+u.Username)
+}

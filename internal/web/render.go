@@ -1,0 +1,252 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/acanban/acanban/internal/domain"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// pages holds one template set per page, each the layout plus the page.
+type pages struct{ byName map[string]*template.Template }
+
+func loadPages(funcs template.FuncMap) (*pages, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, name := range names {
+		if path.Base(name) == "layout.html" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, name)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", name, err)
+		}
+		p.byName[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return p, nil
+}
+
+// page is what every template receives.
+type page struct {
+	Title  string
+	Viewer *domain.User
+	// Error is the message of a failed request, shown above the form.
+	Error string
+	// Field names the form field at fault, to mark it.
+	Field string
+	// Form holds the submitted values, to fill the form again.
+	Form url.Values
+	// Flash is a one-time notice after a redirect.
+	Flash string
+	// Next is where the login form returns to.
+	Next string
+	// Data is the page's own content.
+	Data any
+}
+
+// Value returns the submitted value of a form field.
+func (p *page) Value(field string) string { return p.Form.Get(field) }
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":    func(name string) string { return s.assets.url(name) },
+		"markdown": s.Markdown.Render,
+		"ago":      ago,
+		"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"roles":    func() []domain.Role { return domain.Roles },
+	}
+}
+
+// render writes page name with status. It renders into a buffer first so
+// that a template error becomes a 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.Logger.Error("no such template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if p.Viewer == nil {
+		p.Viewer = viewer(r)
+	}
+	if p.Form == nil {
+		p.Form = url.Values{}
+	}
+	if p.Flash == "" && r.Method == http.MethodGet {
+		p.Flash = takeFlash(w, r)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.Logger.Error("render", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// statusOf maps an error to its HTTP status.
+func statusOf(err error) int {
+	switch domain.KindOf(err) {
+	case domain.KindMalformed:
+		return http.StatusBadRequest
+	case domain.KindUnauthenticated:
+		return http.StatusUnauthorized
+	case domain.KindForbidden:
+		return http.StatusForbidden
+	case domain.KindNotFound:
+		return http.StatusNotFound
+	case domain.KindConflict:
+		return http.StatusConflict
+	case domain.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case domain.KindUnsupported:
+		return http.StatusUnsupportedMediaType
+	case domain.KindInvalid:
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
+}
+
+// message is what the user reads about err: its own words for a domain
+// error, a neutral sentence for a fault of ours (which is logged).
+func (s *Server) message(r *http.Request, err error) (string, string) {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message, de.Field
+	}
+	s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	return "Something went wrong on our side. Please try again; if it keeps happening, tell the site's administrator.", ""
+}
+
+// fail renders the error page for err. A 401 page offers the login form.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	msg, _ := s.message(r, err)
+	p := &page{Title: http.StatusText(status), Error: msg, Data: status}
+	if status == http.StatusUnauthorized {
+		p.Next = r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			p.Next = r.Referer()
+		}
+		p.Next = safeNext(p.Next)
+	}
+	s.render(w, r, status, "error", p)
+}
+
+// formError re-renders a form page with err's message and status.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *page, err error) {
+	p.Error, p.Field = s.message(r, err)
+	p.Form = r.PostForm
+	s.render(w, r, statusOf(err), name, p)
+}
+
+// redirect answers a successful POST with 303 See Other.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// safeNext keeps a return address only if it is a path on this site.
+func safeNext(next string) string {
+	if next == "" {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") ||
+		strings.HasPrefix(next, "//") || strings.Contains(next, "\\") || u.Path == "/login" || u.Path == "/logout" {
+		return ""
+	}
+	return u.RequestURI()
+}
+
+const flashCookie = "acanban_flash"
+
+// setFlash leaves a one-time notice for the next page.
+func (s *Server) setFlash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/",
+		HttpOnly: true, Secure: s.TLS, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
+	msg, _ := url.QueryUnescape(c.Value)
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	return msg
+}
+
+// parseForm reads a posted form of at most 1 MiB.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &domain.Error{Kind: domain.KindTooLarge, Message: "The form is too large (at most 1 MiB)."}
+		}
+		return domain.Malformed("The form could not be read: %v.", err)
+	}
+	return nil
+}
+
+// ago says how long ago (or in how long) t is, in words.
+func ago(t time.Time) string {
+	d := time.Since(t)
+	future := d < 0
+	if future {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		s = plural(int(d/time.Minute), "minute")
+	case d < 24*time.Hour:
+		s = plural(int(d/time.Hour), "hour")
+	case d < 30*24*time.Hour:
+		s = plural(int(d/(24*time.Hour)), "day")
+	case d < 365*24*time.Hour:
+		s = plural(int(d/(30*24*time.Hour)), "month")
+	default:
+		s = plural(int(d/(365*24*time.Hour)), "year")
+	}
+	if future {
+		return "in " + s
+	}
+	return s + " ago"
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}

@@ -1,0 +1,84 @@
+// Package web is Acanban's HTTP interface: routes, middleware and one small
+// handler file per page. Handlers parse the request, authorise, call the
+// domain and render; the rules themselves live in domain and accounts.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/acanban/acanban/internal/accounts"
+	"github.com/acanban/acanban/internal/auth"
+	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/markdown"
+	"github.com/acanban/acanban/internal/store"
+)
+
+// Deps is what the web layer needs from the rest of the program.
+type Deps struct {
+	Store        store.Store
+	Accounts     *accounts.Service
+	Sessions     *auth.Sessions
+	Markdown     *markdown.Renderer
+	Logger       *slog.Logger
+	Registration domain.RegistrationMode
+	// TLS: the site is served over HTTPS (cookies get Secure, HSTS is sent).
+	TLS bool
+}
+
+// Server is the web application, an http.Handler.
+type Server struct {
+	Deps
+	pages   *pages
+	assets  *assets
+	handler http.Handler
+}
+
+// New builds the application.
+func New(d Deps) (*Server, error) {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Markdown == nil {
+		d.Markdown = markdown.New()
+	}
+	s := &Server{Deps: d}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = loadPages(s.funcs()); err != nil {
+		return nil, err
+	}
+	s.handler = s.middleware(s.routes())
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /static/{name}", s.assets)
+
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /register", s.registerForm)
+	mux.HandleFunc("POST /register", s.register)
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+
+	mux.HandleFunc("GET /u/{username}", s.profile)
+	mux.HandleFunc("GET /u/{username}/edit", s.profileEditForm)
+	mux.HandleFunc("POST /u/{username}/edit", s.profileEdit)
+	mux.HandleFunc("GET /u/{username}/password", s.passwordForm)
+	mux.HandleFunc("POST /u/{username}/password", s.passwordChange)
+
+	mux.HandleFunc("/", s.notFound)
+	return mux
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, domain.NotFound("There is no page at %s.", r.URL.Path))
+}
