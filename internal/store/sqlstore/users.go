@@ -80,4 +80,3 @@ func (q queries) CountUsers(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
-
