@@ -1,0 +1,420 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/acanban/acanban/internal/accounts"
+	"github.com/acanban/acanban/internal/auth"
+	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/store/sqlite"
+)
+
+// testParams make argon2id cheap in tests; production uses DefaultParams.
+var testParams = auth.Params{Memory: 64, Time: 1, Threads: 1}
+
+type site struct {
+	*httptest.Server
+	srv *Server
+}
+
+func newSite(t *testing.T, mode domain.RegistrationMode) *site {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "acanban.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv, err := New(Deps{
+		Store:        st,
+		Accounts:     &accounts.Service{Store: st, Hasher: auth.NewHasher(testParams, 4)},
+		Sessions:     &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime},
+		Registration: mode,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &site{Server: ts, srv: srv}
+}
+
+// client is a browser: it keeps cookies and does not follow redirects.
+type client struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func (s *site) client(t *testing.T) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, base: s.URL, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+type response struct {
+	*http.Response
+	body string
+}
+
+func (c *client) do(req *http.Request) response {
+	c.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{res, string(b)}
+}
+
+func (c *client) get(path string) response {
+	c.t.Helper()
+	req, _ := http.NewRequest("GET", c.base+path, nil)
+	return c.do(req)
+}
+
+func (c *client) post(path string, form url.Values) response {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+func form(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
+
+func registration(username, role string) url.Values {
+	return form("username", username, "password", "password-"+username, "name", "Name "+username,
+		"email", username+"@example.edu", "role", role)
+}
+
+// register makes an account and returns a client logged in as it.
+func (s *site) register(t *testing.T, username, role string) *client {
+	t.Helper()
+	c := s.client(t)
+	if r := c.post("/register", registration(username, role)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register %s: status %d: %s", username, r.StatusCode, alert(r.body))
+	}
+	return c
+}
+
+// alert returns the error message of a page.
+func alert(body string) string {
+	_, after, ok := strings.Cut(body, `role="alert"`)
+	if !ok {
+		return ""
+	}
+	_, after, _ = strings.Cut(after, ">")
+	msg, _, _ := strings.Cut(after, "<")
+	return strings.TrimSpace(msg)
+}
+
+func wantStatus(t *testing.T, what string, r response, status int) {
+	t.Helper()
+	if r.StatusCode != status {
+		t.Errorf("%s: status %d; want %d (message %q)", what, r.StatusCode, status, alert(r.body))
+	}
+	if status >= 400 && alert(r.body) == "" {
+		t.Errorf("%s: error page without a message", what)
+	}
+}
+
+func TestRegisterAndLogin(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	c := s.client(t)
+	r := c.post("/register", registration("Ada", "student"))
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
+		t.Fatalf("register: %d to %q; want 303 to /", r.StatusCode, r.Header.Get("Location"))
+	}
+	cookie := r.Header.Get("Set-Cookie")
+	for _, attr := range []string{"acanban_session=", "HttpOnly", "SameSite=Lax", "Path=/"} {
+		if !strings.Contains(cookie, attr) {
+			t.Errorf("session cookie %q lacks %s", cookie, attr)
+		}
+	}
+	if strings.Contains(cookie, "Max-Age") || strings.Contains(cookie, "Secure") {
+		t.Errorf("session cookie %q: without remember and TLS it must be a plain session cookie", cookie)
+	}
+	home := c.get("/")
+	if !strings.Contains(home.body, "Hello, Name Ada") || !strings.Contains(home.body, "Log out") {
+		t.Errorf("dashboard does not greet the user or offer logout:\n%s", home.body)
+	}
+	if !strings.Contains(home.body, "administrator") {
+		t.Error("the first account is not an administrator")
+	}
+	if r := c.post("/logout", nil); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("logout: %d", r.StatusCode)
+	}
+	if home := c.get("/"); !strings.Contains(home.body, "Create an account") {
+		t.Error("after logout / is not the landing page")
+	}
+	r = c.post("/login", form("username", "ADA", "password", "password-Ada", "remember", "1", "next", "/u/ada"))
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/u/ada" {
+		t.Errorf("login: %d to %q; want 303 to /u/ada", r.StatusCode, r.Header.Get("Location"))
+	}
+	if ck := r.Header.Get("Set-Cookie"); !strings.Contains(ck, "Max-Age=") {
+		t.Errorf("remembered session cookie %q has no lifetime", ck)
+	}
+	second := s.register(t, "bob", "supervisor")
+	if strings.Contains(second.get("/").body, "administrator") {
+		t.Error("the second account is an administrator too")
+	}
+}
+
+func TestLogoutEndsServerSession(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	c := s.register(t, "ada", "student")
+	u, _ := url.Parse(s.URL)
+	stolen := c.http.Jar.Cookies(u)
+	c.post("/logout", nil)
+	thief := s.client(t)
+	thief.http.Jar.SetCookies(u, stolen)
+	if r := thief.get("/u/ada/edit"); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the logged-out session still works: %d", r.StatusCode)
+	}
+}
+
+func TestStatuses(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	ada := s.register(t, "ada", "student")
+	s.register(t, "bob", "supervisor")
+	guest := s.client(t)
+	taken := registration("ada", "student")
+	taken.Set("email", "new@example.edu")
+	mail := registration("carol", "student")
+	mail.Set("email", "ADA@Example.edu")
+	for _, c := range []struct {
+		name   string
+		do     func() response
+		status int
+	}{
+		{"taken username", func() response { return guest.post("/register", taken) }, 409},
+		{"taken username, other case", func() response {
+			f := registration("ADA", "student")
+			f.Set("email", "x@example.edu")
+			return guest.post("/register", f)
+		}, 409},
+		{"taken email", func() response { return guest.post("/register", mail) }, 409},
+		{"unknown role", func() response { return guest.post("/register", registration("carol", "wizard")) }, 422},
+		{"judge self-registration", func() response { return guest.post("/register", registration("carol", "judge")) }, 422},
+		{"assistant self-registration", func() response { return guest.post("/register", registration("carol", "assistant")) }, 422},
+		{"bad username", func() response { return guest.post("/register", registration("c", "student")) }, 422},
+		{"bad email", func() response {
+			f := registration("carol", "student")
+			f.Set("email", "carol@")
+			return guest.post("/register", f)
+		}, 422},
+		{"short password", func() response {
+			f := registration("carol", "student")
+			f.Set("password", "short")
+			return guest.post("/register", f)
+		}, 422},
+		{"wrong password", func() response { return guest.post("/login", form("username", "ada", "password", "nope-nope")) }, 401},
+		{"unknown user", func() response { return guest.post("/login", form("username", "zed", "password", "nope-nope")) }, 401},
+		{"unknown profile", func() response { return guest.get("/u/nobody") }, 404},
+		{"unknown profile, logged in", func() response { return ada.get("/u/nobody") }, 404},
+		{"edit another's profile (GET)", func() response { return ada.get("/u/bob/edit") }, 403},
+		{"edit another's profile (POST)", func() response {
+			return ada.post("/u/bob/edit", form("name", "Hacked", "email", "bob@example.edu"))
+		}, 403},
+		{"another's password (GET)", func() response { return ada.get("/u/bob/password") }, 403},
+		{"another's password (POST)", func() response {
+			return ada.post("/u/bob/password", form("current_password", "x", "new_password", "yyyyyyyy"))
+		}, 403},
+		{"guest edits a profile (GET)", func() response { return guest.get("/u/x/edit") }, 401},
+		{"guest edits a profile (POST)", func() response { return guest.post("/u/ada/edit", form("name", "x")) }, 401},
+		{"unknown page", func() response { return ada.get("/nowhere") }, 404},
+		{"cross-site form post", func() response {
+			req, _ := http.NewRequest("POST", s.URL+"/login", strings.NewReader("username=ada&password=password-ada"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			return guest.do(req)
+		}, 403},
+		{"foreign origin form post", func() response {
+			req, _ := http.NewRequest("POST", s.URL+"/u/ada/edit", strings.NewReader("name=x&email=ada@example.edu"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", "http://evil.example")
+			return ada.do(req)
+		}, 403},
+	} {
+		wantStatus(t, c.name, c.do(), c.status)
+	}
+	if r := ada.get("/u/bob"); r.StatusCode != 200 || strings.Contains(r.body, "/u/bob/edit") {
+		t.Errorf("another's profile: %d, offers edit link: %v", r.StatusCode, strings.Contains(r.body, "/u/bob/edit"))
+	}
+	if r := guest.get("/u/ada"); strings.Contains(r.body, "ada@example.edu") {
+		t.Error("a guest sees a user's email address")
+	}
+	// Nothing of the refused registrations was written.
+	if n, _ := s.srv.Store.CountUsers(context.Background()); n != 2 {
+		t.Errorf("%d users after refused registrations; want 2", n)
+	}
+}
+
+func TestUnauthorizedPageOffersLogin(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	r := s.client(t).get("/u/ada/edit")
+	if r.StatusCode != 401 || !strings.Contains(r.body, `action="/login"`) || !strings.Contains(r.body, `name="next" value="/u/ada/edit"`) {
+		t.Errorf("401 page: status %d; want the login form returning to /u/ada/edit:\n%s", r.StatusCode, r.body)
+	}
+}
+
+func TestLoginRefusesForeignNext(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	s.register(t, "ada", "student")
+	for _, next := range []string{"https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"} {
+		r := s.client(t).post("/login", form("username", "ada", "password", "password-ada", "next", next))
+		if r.StatusCode != 303 || r.Header.Get("Location") != "/" {
+			t.Errorf("next=%q: redirected to %q; want /", next, r.Header.Get("Location"))
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	r := s.client(t).get("/")
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "same-origin",
+	} {
+		if !strings.Contains(r.Header.Get(h), want) {
+			t.Errorf("%s = %q; want %q", h, r.Header.Get(h), want)
+		}
+	}
+	if csp := r.Header.Get("Content-Security-Policy"); strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("CSP allows inline script: %s", csp)
+	}
+	if strings.Contains(r.body, "<script>") || strings.Contains(r.body, " style=\"") || strings.Contains(r.body, " onclick") {
+		t.Error("the landing page has inline script or style, which the CSP blocks")
+	}
+}
+
+func TestProfileEdit(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	ada := s.register(t, "ada", "student")
+	s.register(t, "bob", "student")
+	edit := form("name", "Nguyễn Gia Phong", "email", "Phong@Example.edu", "department", "ICT", "student_id", "BI9-184",
+		"bio", "I like **Go**.\n\n<script>alert(1)</script>")
+	if r := ada.post("/u/ada/edit", edit); r.StatusCode != 303 || r.Header.Get("Location") != "/u/ada" {
+		t.Fatalf("edit: %d to %s (%s)", r.StatusCode, r.Header.Get("Location"), alert(r.body))
+	}
+	p := ada.get("/u/ada")
+	for _, want := range []string{"Nguyễn Gia Phong", "phong@example.edu", "BI9-184", "<strong>Go</strong>", "Your profile is saved."} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("profile lacks %q", want)
+		}
+	}
+	if strings.Contains(p.body, "<script>alert") {
+		t.Error("the bio's script tag reached the page")
+	}
+	edit.Set("email", "bob@example.edu")
+	r := ada.post("/u/ada/edit", edit)
+	wantStatus(t, "email of another user", r, 409)
+	if !strings.Contains(r.body, "Nguyễn Gia Phong") {
+		t.Error("the refused form lost what the user typed")
+	}
+	edit.Set("name", "")
+	wantStatus(t, "empty name", ada.post("/u/ada/edit", edit), 422)
+}
+
+func TestPasswordChange(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	ada := s.register(t, "ada", "student")
+	other := s.client(t)
+	other.post("/login", form("username", "ada", "password", "password-ada"))
+	wantStatus(t, "wrong current password", ada.post("/u/ada/password",
+		form("current_password", "nope", "new_password", "new-secret-1", "confirm_password", "new-secret-1")), 422)
+	wantStatus(t, "confirmation differs", ada.post("/u/ada/password",
+		form("current_password", "password-ada", "new_password", "new-secret-1", "confirm_password", "new-secret-2")), 422)
+	wantStatus(t, "too short", ada.post("/u/ada/password",
+		form("current_password", "password-ada", "new_password", "short", "confirm_password", "short")), 422)
+	r := ada.post("/u/ada/password", form("current_password", "password-ada", "new_password", "new-secret-1", "confirm_password", "new-secret-1"))
+	if r.StatusCode != 303 {
+		t.Fatalf("change password: %d %s", r.StatusCode, alert(r.body))
+	}
+	if r := ada.get("/u/ada/edit"); r.StatusCode != 200 {
+		t.Errorf("the session that changed the password was logged out: %d", r.StatusCode)
+	}
+	if r := other.get("/u/ada/edit"); r.StatusCode != 401 {
+		t.Errorf("another session survived the password change: %d", r.StatusCode)
+	}
+	wantStatus(t, "old password", s.client(t).post("/login", form("username", "ada", "password", "password-ada")), 401)
+	if r := s.client(t).post("/login", form("username", "ada", "password", "new-secret-1")); r.StatusCode != 303 {
+		t.Errorf("login with the new password: %d", r.StatusCode)
+	}
+}
+
+func TestRegistrationModes(t *testing.T) {
+	closed := newSite(t, domain.RegistrationClosed)
+	if r := closed.client(t).get("/register"); r.StatusCode != 200 || !strings.Contains(r.body, "closed") {
+		t.Errorf("closed registration page: %d", r.StatusCode)
+	}
+	wantStatus(t, "register when closed", closed.client(t).post("/register", registration("ada", "student")), 403)
+
+	inv := newSite(t, domain.RegistrationInvite)
+	wantStatus(t, "register without invitation", inv.client(t).post("/register", registration("ada", "student")), 403)
+	ctx := context.Background()
+	token, err := inv.srv.Accounts.Invite(ctx, nil, "judge", "Physics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := registration("jules", "")
+	f.Set("token", "wrong-token")
+	wantStatus(t, "unknown token", inv.client(t).post("/register", f), 422)
+	f.Set("token", token)
+	f.Set("role", "student")
+	wantStatus(t, "token for another role", inv.client(t).post("/register", f), 422)
+	f.Del("role")
+	if r := inv.client(t).post("/register", f); r.StatusCode != 303 {
+		t.Fatalf("register with invitation: %d %s", r.StatusCode, alert(r.body))
+	}
+	u, err := inv.srv.Store.UserByUsername(ctx, "jules")
+	if err != nil || u.Role != domain.RoleJudge || u.Department != "Physics" {
+		t.Errorf("invited user = %+v, %v; want a judge of Physics", u, err)
+	}
+	f = registration("julia", "")
+	f.Set("token", token)
+	wantStatus(t, "reused token", inv.client(t).post("/register", f), 422)
+	if r := inv.client(t).get("/register?token=abc"); !strings.Contains(r.body, `value="abc"`) {
+		t.Error("an invitation link does not fill in the token")
+	}
+}
+
+func TestPanicBecomes500(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	h := s.srv.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != 500 || !strings.Contains(rec.Body.String(), "Something went wrong") {
+		t.Errorf("panic: status %d body %q", rec.Code, rec.Body.String())
+	}
+}
+
+func TestStaticAssetsAreHashedAndCached(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	c := s.client(t)
+	href := s.srv.assets.url("style.css")
+	r := c.get(href)
+	if r.StatusCode != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/css") ||
+		!strings.Contains(r.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("%s: %d %s %s", href, r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Cache-Control"))
+	}
+	if r := c.get("/static/style.css"); r.StatusCode != 404 {
+		t.Errorf("unhashed name served: %d", r.StatusCode)
+	}
+}
