@@ -1,0 +1,123 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/acanban/acanban/internal/browsertest"
+	"github.com/acanban/acanban/internal/domain"
+)
+
+// TestUIKeyboardRegistration registers with the keyboard alone in a real
+// browser: the skip link comes first, Tab walks the form in order, Enter
+// submits, and the dashboard greets the new user.
+func TestUIKeyboardRegistration(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	ctx := browsertest.Timeout(t, browsertest.New(t), time.Minute)
+	active := func() string {
+		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id || document.activeElement.className`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/register"), chromedp.KeyEvent(kb.Tab)); err != nil {
+		t.Fatal(err)
+	}
+	if got := active(); got != "skip" {
+		t.Errorf("first Tab stop = %q; want the skip link", got)
+	}
+	left, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.activeElement.getBoundingClientRect().left`))
+	if left < 0 {
+		t.Error("the focused skip link stays off screen")
+	}
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS("#username"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ id, text string }{
+		{"username", "Keyboard.User"}, {"name", "Kim Keyboard"}, {"email", "kim@example.edu"}, {"password", "long enough"},
+		{"role", ""}, {"department", "Informatics"}, {"student_id", "K-1"},
+	} {
+		if got := active(); got != f.id {
+			t.Fatalf("focus on %q; want %q (Tab order)", got, f.id)
+		}
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(f.text+kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil { // in the token field: submits
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var h1 string
+	for time.Now().Before(deadline) {
+		h1, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('h1') ? document.querySelector('h1').textContent : ''`))
+		if strings.HasPrefix(h1, "Hello") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if h1 != "Hello, Kim Keyboard" {
+		t.Fatalf("after submitting with Enter the page says %q; want the dashboard greeting", h1)
+	}
+	u, err := s.srv.Store.UserByUsername(context.Background(), "keyboard.user")
+	if err != nil || u.Department != "Informatics" || u.Role != domain.RoleStudent {
+		t.Errorf("registered user = %+v, %v", u, err)
+	}
+}
+
+// TestUIAccessibility checks every page of this issue, as a guest and as a
+// user, light and dark, on a phone and a desktop: labels on every control,
+// WCAG AA contrast, no sideways scrolling, and the stylesheet applied under
+// the Content-Security-Policy.
+func TestUIAccessibility(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	s.register(t, "ada", "student")
+	ctx := browsertest.Timeout(t, browsertest.New(t), 3*time.Minute)
+	guestPages := []string{"/", "/register", "/login", "/u/ada", "/nowhere", "/u/ada/edit"}
+	userPages := []string{"/", "/u/ada", "/u/ada/edit", "/u/ada/password", "/nowhere"}
+	check := func(who, path string) {
+		for _, scheme := range []string{"light", "dark"} {
+			for _, width := range []int64{375, 1280} {
+				where := who + " " + path + " " + scheme + " " + map[int64]string{375: "phone", 1280: "desktop"}[width]
+				if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800), browsertest.ColorScheme(scheme),
+					chromedp.Navigate(s.URL+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+					t.Fatalf("%s: %v", where, err)
+				}
+				if err := browsertest.StylesApplied(ctx); err != nil {
+					t.Errorf("%s: %v", where, err)
+				}
+				if bad, err := browsertest.Unlabelled(ctx); err != nil || len(bad) > 0 {
+					t.Errorf("%s: controls without a label: %v %v", where, bad, err)
+				}
+				if bad, err := browsertest.LowContrast(ctx); err != nil || len(bad) > 0 {
+					t.Errorf("%s: text under AA contrast: %v %v", where, bad, err)
+				}
+				if over, err := browsertest.Overflow(ctx); err != nil || over {
+					t.Errorf("%s: the page scrolls sideways (%v)", where, err)
+				}
+			}
+		}
+	}
+	for _, p := range guestPages {
+		check("guest", p)
+	}
+	// Log in through the page itself.
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS("#login-username"), "ada"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), "password-ada"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(".me"))); err != nil {
+		t.Fatalf("log in: %v", err)
+	}
+	for _, p := range userPages {
+		check("ada", p)
+	}
+}

@@ -1,0 +1,37 @@
+# Sourced by scripts/test: functions that provide the services tests need
+# and export where to find them. Each installs with apt-get when missing.
+# Under CI=true, failing to provide a service stops the run.
+
+_need() { # _need NAME: fail under CI, warn otherwise
+	if [ "${CI:-}" = "true" ]; then
+		echo "CI: $1 is required and could not be provided" >&2
+		exit 1
+	fi
+	echo "warning: $1 is missing; the tests that need it will fail" >&2
+}
+
+_apt_install() {
+	local sudo=""
+	[ "$(id -u)" = 0 ] || sudo="sudo"
+	if ! $sudo apt-get install -y --no-install-recommends "$@" >/tmp/acanban-apt.log 2>&1; then
+		$sudo apt-get update >>/tmp/acanban-apt.log 2>&1 || true
+		$sudo apt-get install -y --no-install-recommends "$@" >>/tmp/acanban-apt.log 2>&1 || return 1
+	fi
+}
+
+# ensure_chromium exports ACANBAN_CHROMIUM, the headless browser of the UI tests.
+ensure_chromium() {
+	local bin="${ACANBAN_CHROMIUM:-}"
+	[ -n "$bin" ] || bin=$(command -v chromium || command -v chromium-browser || true)
+	if [ -z "$bin" ]; then
+		echo "installing chromium (apt-get)"
+		_apt_install chromium || true
+		bin=$(command -v chromium || true)
+	fi
+	if [ -z "$bin" ]; then
+		_need chromium
+		return 0
+	fi
+	export ACANBAN_CHROMIUM="$bin"
+	echo "chromium: $("$bin" --version 2>/dev/null || echo "$bin")"
+}
