@@ -80,7 +80,7 @@ func TestServeTLS(t *testing.T) {
 		TLSCert: cert, TLSKey: key, Domain: "acanban.example", HTTPListen: "127.0.0.1:0"}
 	addr, _ := start(t, cfg)
 	client := &http.Client{
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, ForceAttemptHTTP2: true},
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, ForceAttemptHTTP2: true},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	res, err := client.Get("https://" + addr + "/healthz")
