@@ -174,6 +174,15 @@ func conflict(err error) error {
 
 var errCredentials = domain.Unauthenticated("Wrong username or password.")
 
+// Login throttling: after MaxLoginFailures failed logins for one username
+// within LoginFailureWindow, further attempts are refused until the oldest
+// failure leaves the window. The count lives in the store, so every
+// instance of the server applies the same limit.
+const (
+	MaxLoginFailures   = 10
+	LoginFailureWindow = 15 * time.Minute
+)
+
 // Authenticate returns the user whose username and password these are.
 // Unknown user and wrong password give the same error, after the same work.
 func (s *Service) Authenticate(ctx context.Context, username, password string) (domain.User, error) {
@@ -184,6 +193,14 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 	if len(password) > domain.MaxPassword || len(username) > domain.MaxUsername {
 		return domain.User{}, errCredentials
 	}
+	now := s.now()
+	failures, err := s.Store.CountLoginFailures(ctx, username, now.Add(-LoginFailureWindow))
+	if err != nil {
+		return domain.User{}, err
+	}
+	if failures >= MaxLoginFailures {
+		return domain.User{}, domain.TooMany("Too many failed logins for %s: wait %d minutes and try again.", username, int(LoginFailureWindow.Minutes()))
+	}
 	u, err := s.Store.UserByUsername(ctx, username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return domain.User{}, err
@@ -193,7 +210,15 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 		return domain.User{}, fmt.Errorf("verify password of %s: %w", username, verr)
 	}
 	if err != nil || !ok {
+		if rerr := s.Store.RecordLoginFailure(ctx, username, now); rerr != nil {
+			return domain.User{}, rerr
+		}
 		return domain.User{}, errCredentials
+	}
+	if failures > 0 {
+		if err := s.Store.ClearLoginFailures(ctx, username); err != nil {
+			return domain.User{}, err
+		}
 	}
 	return u, nil
 }

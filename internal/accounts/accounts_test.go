@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/auth"
@@ -167,5 +168,43 @@ func TestInvitePermissions(t *testing.T) {
 		if refused := domain.KindOf(err) == domain.KindForbidden; refused == c.ok {
 			t.Errorf("%s (admin %v) inviting a %s: %v", c.by.Role, c.by.Admin, c.role, err)
 		}
+	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	if _, err := s.Create(ctx, newUser("ada")); err != nil {
+		t.Fatal(err)
+	}
+	for i := range accounts.MaxLoginFailures {
+		if _, err := s.Authenticate(ctx, "ada", "wrong"); domain.KindOf(err) != domain.KindUnauthenticated {
+			t.Fatalf("failure %d: %v; want wrong credentials", i+1, err)
+		}
+	}
+	if _, err := s.Authenticate(ctx, "ada", "password"); domain.KindOf(err) != domain.KindTooMany {
+		t.Errorf("after %d failures the right password gives %v; want too many attempts", accounts.MaxLoginFailures, err)
+	}
+	// Another account is not affected.
+	if _, err := s.Create(ctx, newUser("bob")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "bob", "password"); err != nil {
+		t.Errorf("bob is throttled by ada's failures: %v", err)
+	}
+	// The window passes.
+	s.Now = func() time.Time { return time.Now().Add(accounts.LoginFailureWindow + time.Second) }
+	if _, err := s.Authenticate(ctx, "ada", "password"); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+	// A success clears the count.
+	for range accounts.MaxLoginFailures - 1 {
+		s.Authenticate(ctx, "ada", "wrong")
+	}
+	if _, err := s.Authenticate(ctx, "ada", "password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "ada", "wrong"); domain.KindOf(err) != domain.KindUnauthenticated {
+		t.Errorf("a success did not reset the count: %v", err)
 	}
 }

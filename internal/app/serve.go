@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/web"
 )
 
@@ -74,7 +75,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		go func() { errc <- rs.Serve(rln) }()
 		a.Logger.Info("redirecting plain HTTP to HTTPS", "listen", rln.Addr().String(), "domain", cfg.Domain)
 	}
-	go a.sweepSessions(ctx)
+	go a.sweep(ctx)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -112,14 +113,18 @@ func redirectToHTTPS(domain string) http.Handler {
 	})
 }
 
-// sweepSessions deletes expired sessions every hour.
-func (a *App) sweepSessions(ctx context.Context) {
+// sweep deletes expired sessions and old login failures every hour.
+func (a *App) sweep(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := a.Store.DeleteExpiredSessions(ctx, time.Now())
+		now := time.Now()
+		n, err := a.Store.DeleteExpiredSessions(ctx, now)
+		if err == nil {
+			err = a.Store.DeleteLoginFailures(ctx, now.Add(-accounts.LoginFailureWindow))
+		}
 		if err != nil && ctx.Err() == nil {
-			a.Logger.Warn("deleting expired sessions", "err", err)
+			a.Logger.Warn("sweeping expired sessions and login failures", "err", err)
 		} else if n > 0 {
 			a.Logger.Debug("deleted expired sessions", "count", n)
 		}

@@ -19,6 +19,7 @@ const (
 	KindTooLarge                    // over a size limit (413)
 	KindUnsupported                 // file type refused (415)
 	KindInvalid                     // a value breaks a rule (422)
+	KindTooMany                     // too many attempts, try later (429)
 )
 
 // Error is an error meant to be shown to the user. Message is a complete
@@ -63,6 +64,11 @@ func Forbidden(format string, args ...any) error {
 // Unauthenticated reports a missing login or wrong credentials (401).
 func Unauthenticated(format string, args ...any) error {
 	return newError(KindUnauthenticated, "", format, args...)
+}
+
+// TooMany reports too many attempts in a short time (429).
+func TooMany(format string, args ...any) error {
+	return newError(KindTooMany, "", format, args...)
 }
 
 // Malformed reports a request that cannot be read (400).

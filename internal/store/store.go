@@ -45,6 +45,7 @@ type Queries interface {
 	Users
 	Sessions
 	Invites
+	LoginFailures
 }
 
 // Users are accounts.
@@ -84,4 +85,14 @@ type Invites interface {
 	// unknown, used or expired invitation is ErrNotFound: of two concurrent
 	// uses, one fails.
 	UseInvite(ctx context.Context, id string, user int64, now time.Time) error
+}
+
+// LoginFailures count failed logins per key (a username), for throttling.
+type LoginFailures interface {
+	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	// CountLoginFailures counts the failures of key at or after since.
+	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, key string) error
+	// DeleteLoginFailures forgets failures before before.
+	DeleteLoginFailures(ctx context.Context, before time.Time) error
 }

@@ -127,6 +127,8 @@ func statusOf(err error) int {
 		return http.StatusUnsupportedMediaType
 	case domain.KindInvalid:
 		return http.StatusUnprocessableEntity
+	case domain.KindTooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

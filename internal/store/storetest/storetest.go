@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"AtomicRollsBack", testAtomicRollsBack},
 		{"AtomicCommits", testAtomicCommits},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"LoginFailures", testLoginFailures},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -390,5 +391,42 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 	}
 	if c, _ := s.CountUsers(ctx); c != n {
 		t.Errorf("CountUsers = %d; want %d", c, n)
+	}
+}
+
+func testLoginFailures(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	t0 := now()
+	for i := range 3 {
+		if err := s.RecordLoginFailure(ctx, "ada", t0.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.RecordLoginFailure(ctx, "bob", t0.Add(time.Hour))
+	count := func(key string, since time.Time) int {
+		t.Helper()
+		n, err := s.CountLoginFailures(ctx, key, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count("ada", t0); n != 3 {
+		t.Errorf("failures of ada = %d; want 3", n)
+	}
+	if n := count("ada", t0.Add(time.Minute)); n != 2 {
+		t.Errorf("failures of ada since the second = %d; want 2 (since is inclusive)", n)
+	}
+	if err := s.DeleteLoginFailures(ctx, t0.Add(90*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("ada", t0); n != 1 {
+		t.Errorf("after deleting old failures ada has %d; want 1", n)
+	}
+	if err := s.ClearLoginFailures(ctx, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := count("ada", t0), count("bob", t0); a != 0 || b != 1 {
+		t.Errorf("after clearing ada: ada %d, bob %d; want 0 and 1", a, b)
 	}
 }
