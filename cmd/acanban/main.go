@@ -108,6 +108,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	unlock, err := app.LockDataFolder(cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
 	if err != nil {
 		return err
@@ -133,6 +138,9 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	if in.Role == "" {
 		return errors.New("-role is required: student, supervisor, judge or assistant")
+	}
+	if err := in.Validate(); err != nil {
+		return userError(err) // before opening, so that nothing is written
 	}
 	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
 	if err != nil {
@@ -162,6 +170,9 @@ func inviteCreate(ctx context.Context, args []string, getenv func(string) string
 	}
 	if role == "" {
 		return errors.New("-role is required: student, supervisor, judge or assistant")
+	}
+	if _, err := domain.ParseRole(role); err != nil {
+		return userError(err) // before opening, so that nothing is written
 	}
 	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
 	if err != nil {

@@ -51,7 +51,14 @@ type checked struct {
 	inviteID string
 }
 
-func (s *Service) check(in NewUser) (checked, error) {
+// Validate checks in without touching the store: what Create would refuse
+// before writing anything.
+func (in NewUser) Validate() error {
+	_, err := check(in)
+	return err
+}
+
+func check(in NewUser) (checked, error) {
 	username := domain.NormalizeUsername(in.Username)
 	if err := domain.ValidateUsername(username); err != nil {
 		return checked{}, err
@@ -88,7 +95,7 @@ func (s *Service) Register(ctx context.Context, mode domain.RegistrationMode, in
 	case mode == domain.RegistrationInvite && in.Token == "":
 		return domain.User{}, domain.Forbidden("Registration needs an invitation: enter the token you were given.")
 	}
-	c, err := s.check(in)
+	c, err := check(in)
 	if err != nil {
 		return domain.User{}, err
 	}
@@ -100,9 +107,8 @@ func (s *Service) Register(ctx context.Context, mode domain.RegistrationMode, in
 		if err != nil {
 			return domain.User{}, err
 		}
-		if in.Role != "" && c.user.Role != inv.Role {
-			return domain.User{}, domain.Invalid("role", "This invitation is for a %s account, not %s.", inv.Role, c.user.Role)
-		}
+		// The invitation decides the role, whatever the form's role list
+		// says: that is what it was made for.
 		c.user.Role = inv.Role
 		if c.user.Department == "" {
 			c.user.Department = inv.Department
@@ -118,7 +124,7 @@ func (s *Service) Register(ctx context.Context, mode domain.RegistrationMode, in
 // any role, optionally an admin, whatever the registration mode.
 func (s *Service) Create(ctx context.Context, in NewUser) (domain.User, error) {
 	in.Token = ""
-	c, err := s.check(in)
+	c, err := check(in)
 	if err != nil {
 		return domain.User{}, err
 	}

@@ -27,12 +27,6 @@ const ShutdownGrace = 30 * time.Second
 // address the server listens on once it accepts connections.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	cfg := a.Config
-	unlock, err := lockDataFolder(cfg.Data)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-
 	handler, err := web.New(web.Deps{
 		Store: a.Store, Accounts: a.Accounts, Sessions: a.Sessions, Logger: a.Logger,
 		Registration: cfg.Registration, TLS: cfg.TLS(),
@@ -45,17 +39,18 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	errLog := slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn)
-	servers := []*http.Server{{
+	site := &http.Server{
 		Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10, ErrorLog: errLog,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}}
+	}
+	servers := []*http.Server{site}
 	errc := make(chan error, 2)
 	go func() {
 		if cfg.TLS() {
-			errc <- servers[0].ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+			errc <- site.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
 		} else {
-			errc <- servers[0].Serve(ln)
+			errc <- site.Serve(ln)
 		}
 	}()
 	scheme := "http"
@@ -67,7 +62,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if cfg.HTTPListen != "" {
 		rln, err := net.Listen("tcp", cfg.HTTPListen)
 		if err != nil {
-			servers[0].Close()
+			site.Close()
 			return fmt.Errorf("listen for the HTTPS redirect: %w", err)
 		}
 		rs := &http.Server{Handler: redirectToHTTPS(cfg.Domain), ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
@@ -136,9 +131,14 @@ func (a *App) sweep(ctx context.Context) {
 	}
 }
 
-// lockDataFolder makes sure one server at a time uses the data folder: the
-// SQLite file and the embedded file store belong to one process.
-func lockDataFolder(dir string) (unlock func(), err error) {
+// LockDataFolder makes sure one server at a time uses the data folder: the
+// SQLite file and the embedded file store belong to one process. The server
+// takes the lock before opening anything, so that a second server is
+// refused before it migrates or touches the first one's files.
+func LockDataFolder(dir string) (unlock func(), err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
 	path := filepath.Join(dir, "acanban.lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {

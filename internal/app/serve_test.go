@@ -120,16 +120,21 @@ func TestRedirectToHTTPS(t *testing.T) {
 }
 
 func TestOneServerPerDataFolder(t *testing.T) {
-	cfg := config.Config{Listen: "127.0.0.1:0", Data: t.TempDir(), Registration: domain.RegistrationOpen}
-	start(t, cfg)
-	a, err := Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	dir := t.TempDir()
+	unlock, err := LockDataFolder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
-	err = a.Serve(context.Background(), nil)
-	if err == nil || !strings.Contains(err.Error(), "data folder") {
-		t.Errorf("second server on one data folder: %v; want a refusal naming the data folder", err)
+	if _, err := LockDataFolder(dir); err == nil || !strings.Contains(err.Error(), "data folder") ||
+		!strings.Contains(err.Error(), fmt.Sprint(os.Getpid())) {
+		t.Errorf("second lock on one data folder: %v; want a refusal naming the folder and the holder's pid", err)
+	}
+	unlock()
+	unlock, err = LockDataFolder(dir)
+	if err != nil {
+		t.Errorf("lock after unlock: %v", err)
+	} else {
+		unlock()
 	}
 }
 
