@@ -70,3 +70,13 @@ func TestPermissions(t *testing.T) {
 		}
 	}
 }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Nguyễn Gia Phong": "nguyen gia phong", "ĐẶNG  Thị\tÁnh": "dang thi anh", "Kanban": "kanban", "Łódź": "lodz",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
