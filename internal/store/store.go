@@ -18,6 +18,9 @@ var (
 	// ErrConflict: a uniqueness rule was broken. Backends wrap it in a
 	// *ConflictError naming the field.
 	ErrConflict = errors.New("store: conflict")
+	// ErrStale: an update named a version that is no longer the stored one:
+	// someone else changed the row in between.
+	ErrStale = errors.New("store: changed since read")
 )
 
 // ConflictError names the field whose uniqueness a write broke.
@@ -46,6 +49,10 @@ type Queries interface {
 	Sessions
 	Invites
 	LoginFailures
+	Projects
+	Members
+	Tasks
+	Comments
 }
 
 // Users are accounts.
@@ -60,6 +67,8 @@ type Users interface {
 	UpdateProfile(ctx context.Context, id int64, p domain.Profile, now time.Time) error
 	SetPasswordHash(ctx context.Context, id int64, hash string, now time.Time) error
 	CountUsers(ctx context.Context) (int, error)
+	// SearchUsers lists users by username and how many match in all.
+	SearchUsers(ctx context.Context, f UserFilter) ([]domain.User, int, error)
 }
 
 // Sessions are logins, looked up by the hash of the browser's token.
@@ -95,4 +104,88 @@ type LoginFailures interface {
 	ClearLoginFailures(ctx context.Context, key string) error
 	// DeleteLoginFailures forgets failures before before.
 	DeleteLoginFailures(ctx context.Context, before time.Time) error
+}
+
+// ProjectFilter selects projects for a list.
+type ProjectFilter struct {
+	// Viewer sees the projects they are a member of, are assigned to as a
+	// judge, or (an assistant) those of their department: the projects
+	// domain.ViewProject allows them.
+	Viewer domain.User
+	// Member, if not zero, keeps only the projects this user is a member of.
+	Member int64
+	// Query, if not empty, keeps projects whose name or description
+	// contains it, folded with domain.Fold.
+	Query string
+	// Now is the time against which tasks are overdue.
+	Now           time.Time
+	Limit, Offset int
+}
+
+// Projects are group projects.
+type Projects interface {
+	CreateProject(ctx context.Context, p domain.Project) (domain.Project, error)
+	ProjectByID(ctx context.Context, id int64) (domain.Project, error)
+	// ProjectAccess returns project id with user's membership role in it
+	// ("" for none) and whether user is one of its judges.
+	ProjectAccess(ctx context.Context, id, user int64) (domain.Project, domain.Role, bool, error)
+	// UpdateProject writes p's name, description, department and deadline
+	// if the stored version is still p.Version (else ErrStale), and
+	// returns p with its new version.
+	UpdateProject(ctx context.Context, p domain.Project) (domain.Project, error)
+	// SearchProjects lists the projects f selects, most recently updated
+	// first, with their progress, and how many there are in all.
+	SearchProjects(ctx context.Context, f ProjectFilter) ([]domain.ProjectSummary, int, error)
+	// ProjectSummary returns one project's progress.
+	ProjectSummary(ctx context.Context, id int64, now time.Time) (domain.ProjectSummary, error)
+}
+
+// Members are the students and supervisors of projects, and their judges.
+type Members interface {
+	// AddMember adds m; an existing member is a *ConflictError on "member".
+	AddMember(ctx context.Context, m domain.Member) error
+	// RemoveMember removes user from project; not a member is ErrNotFound.
+	RemoveMember(ctx context.Context, project, user int64) error
+	// Members lists a project's members, supervisors first, then by name.
+	Members(ctx context.Context, project int64) ([]domain.Member, error)
+	CountMembers(ctx context.Context, project int64) (int, error)
+	// AssignJudge makes judge a judge of project; again is a *ConflictError on "judge".
+	AssignJudge(ctx context.Context, project, judge, by int64, at time.Time) error
+	// UnassignJudge: not a judge of the project is ErrNotFound.
+	UnassignJudge(ctx context.Context, project, judge int64) error
+	Judges(ctx context.Context, project int64) ([]domain.User, error)
+}
+
+// Tasks are the cards of a project's board, with their status history.
+type Tasks interface {
+	// CreateTask gives t the project's next number and stores it.
+	CreateTask(ctx context.Context, t domain.Task) (domain.Task, error)
+	TaskByNumber(ctx context.Context, project int64, number int) (domain.Task, error)
+	// Tasks lists a project's tasks by number.
+	Tasks(ctx context.Context, project int64) ([]domain.Task, error)
+	// UpdateTask writes t's name, description, assignee, deadline and
+	// status if the stored version is still t.Version (else ErrStale), and
+	// returns t with its new version.
+	UpdateTask(ctx context.Context, t domain.Task) (domain.Task, error)
+	// SetTaskStatus sets the status of task id and returns the one it had.
+	// Inside Atomic the task stays locked until the transaction ends.
+	SetTaskStatus(ctx context.Context, id int64, s domain.Status, now time.Time) (domain.Status, error)
+	AddTaskEvent(ctx context.Context, e domain.TaskEvent) error
+	// TaskEvents lists a task's status changes, oldest first.
+	TaskEvents(ctx context.Context, task int64) ([]domain.TaskEvent, error)
+}
+
+// Comments are the discussion of tasks.
+type Comments interface {
+	CreateComment(ctx context.Context, c domain.Comment) (domain.Comment, error)
+	CommentByID(ctx context.Context, id int64) (domain.Comment, error)
+	// Comments lists a task's comments, oldest first.
+	Comments(ctx context.Context, task int64) ([]domain.Comment, error)
+}
+
+// UserFilter selects users for the people search.
+type UserFilter struct {
+	Query         string        // folded; matches username or name
+	Roles         []domain.Role // empty: any
+	Limit, Offset int
 }

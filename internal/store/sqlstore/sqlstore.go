@@ -27,6 +27,10 @@ type Dialect struct {
 	ConflictField func(err error) (field string, ok bool)
 	// Migrations holds NNNN_name.sql files applied in order of NNNN.
 	Migrations fs.FS
+	// ForUpdate is appended to a SELECT that reads a row about to be
+	// changed in the same transaction, to lock it (" FOR UPDATE"); empty
+	// where transactions already exclude each other, as in SQLite.
+	ForUpdate string
 	// LockMigrations, if set, runs in the migration transaction before
 	// anything else, to keep concurrent starts from racing.
 	LockMigrations string
@@ -147,6 +151,9 @@ func (q queries) wrap(err error) error {
 	}
 	return err
 }
+
+// asConflict reports whether err is a conflict, setting *ce.
+func asConflict(err error, ce **store.ConflictError) bool { return errors.As(err, ce) }
 
 // mustAffect returns ErrNotFound when res changed no row.
 func mustAffect(res sql.Result, err error) error {

@@ -3,20 +3,34 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/store"
 )
 
 const userColumns = `id, username, name, email, password_hash, role, department, student_id, bio, is_admin, created_at, updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanUser(r scanner) (domain.User, error) {
+// prefixed qualifies each column of a list with a table alias.
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ", ")
+	for i, c := range parts {
+		parts[i] = alias + "." + c
+	}
+	return strings.Join(parts, ", ")
+}
+
+func scanUser(r scanner) (domain.User, error) { return scanUserAfter(r) }
+
+// scanUserAfter scans columns before, then the user's columns.
+func scanUserAfter(r scanner, before ...any) (domain.User, error) {
 	var u domain.User
 	var role string
-	err := r.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.PasswordHash, &role,
-		&u.Department, &u.StudentID, &u.Bio, &u.Admin, &u.Created, &u.Updated)
+	err := r.Scan(append(before, &u.ID, &u.Username, &u.Name, &u.Email, &u.PasswordHash, &role,
+		&u.Department, &u.StudentID, &u.Bio, &u.Admin, &u.Created, &u.Updated)...)
 	u.Role = domain.Role(role)
 	u.Created, u.Updated = u.Created.UTC(), u.Updated.UTC()
 	return u, err
@@ -25,10 +39,10 @@ func scanUser(r scanner) (domain.User, error) {
 func (q queries) CreateUser(ctx context.Context, u domain.User) (domain.User, error) {
 	u.Created, u.Updated = u.Created.UTC(), u.Updated.UTC()
 	err := q.queryRow(ctx, `INSERT INTO users
-		(username, name, email, password_hash, role, department, student_id, bio, is_admin, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		(username, name, email, password_hash, role, department, student_id, bio, is_admin, created_at, updated_at, search)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		u.Username, u.Name, u.Email, u.PasswordHash, string(u.Role), u.Department, u.StudentID, u.Bio, u.Admin,
-		u.Created, u.Updated).Scan(&u.ID)
+		u.Created, u.Updated, userSearch(u.Username, u.Name)).Scan(&u.ID)
 	if err != nil {
 		return domain.User{}, fmt.Errorf("create user %q: %w", u.Username, q.wrap(err))
 	}
@@ -57,8 +71,9 @@ func (q queries) UserByUsername(ctx context.Context, username string) (domain.Us
 }
 
 func (q queries) UpdateProfile(ctx context.Context, id int64, p domain.Profile, now time.Time) error {
-	err := mustAffect(q.exec(ctx, `UPDATE users SET name = ?, email = ?, department = ?, student_id = ?, bio = ?, updated_at = ?
-		WHERE id = ?`, p.Name, p.Email, p.Department, p.StudentID, p.Bio, now.UTC(), id))
+	err := mustAffect(q.exec(ctx, `UPDATE users SET name = ?, email = ?, department = ?, student_id = ?, bio = ?, updated_at = ?,
+		search = username || ' ' || ?
+		WHERE id = ?`, p.Name, p.Email, p.Department, p.StudentID, p.Bio, now.UTC(), domain.Fold(p.Name), id))
 	if err != nil {
 		return fmt.Errorf("update profile of user %d: %w", id, err)
 	}
@@ -79,4 +94,37 @@ func (q queries) CountUsers(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count users: %w", q.wrap(err))
 	}
 	return n, nil
+}
+
+// userSearch is what the people search matches: username and folded name.
+func userSearch(username, name string) string { return username + " " + domain.Fold(name) }
+
+func (q queries) SearchUsers(ctx context.Context, f store.UserFilter) ([]domain.User, int, error) {
+	where := `search LIKE ? ESCAPE '\'`
+	args := []any{likePattern(domain.Fold(f.Query))}
+	if len(f.Roles) > 0 {
+		where += ` AND role IN (` + placeholders(len(f.Roles)) + `)`
+		for _, r := range f.Roles {
+			args = append(args, string(r))
+		}
+	}
+	var total int
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("search users: %w", q.wrap(err))
+	}
+	rows, err := q.query(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+` ORDER BY username LIMIT ? OFFSET ?`,
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search users: %w", err)
+	}
+	defer rows.Close()
+	var us []domain.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("search users: %w", err)
+		}
+		us = append(us, u)
+	}
+	return us, total, rows.Err()
 }

@@ -20,10 +20,7 @@ type Opener func(t *testing.T) store.Store
 
 // Run runs the whole suite.
 func Run(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s store.Store)
-	}{
+	tests := []suiteTest{
 		{"Users", testUsers},
 		{"UserConflicts", testUserConflicts},
 		{"UpdateProfile", testUpdateProfile},
@@ -36,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"LoginFailures", testLoginFailures},
 	}
+	tests = append(tests, projectTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
@@ -43,6 +41,11 @@ func Run(t *testing.T, open Opener) {
 			tc.fn(t, s)
 		})
 	}
+}
+
+type suiteTest struct {
+	name string
+	fn   func(t *testing.T, s store.Store)
 }
 
 // now is a time the way the application makes them: UTC, microseconds.

@@ -1,0 +1,4 @@
+package storetest
+
+// projectTests cover projects, members, judges, tasks and comments.
+var projectTests = []suiteTest{}
