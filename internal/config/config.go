@@ -11,6 +11,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -30,6 +31,8 @@ type Config struct {
 	Domain       string
 	LogLevel     slog.Level
 	LogFormat    string // text or json
+	// Location is the time zone in which dates are shown and deadlines typed.
+	Location *time.Location
 }
 
 // TLS reports whether the server speaks HTTPS.
@@ -53,6 +56,7 @@ var settings = []setting{
 	{"domain", "", "the site's domain name, for the HTTP to HTTPS redirect"},
 	{"log-level", "info", "least important log level shown: debug, info, warn or error"},
 	{"log-format", "text", "log format: text or json"},
+	{"timezone", "Local", "time zone of the dates shown and of the deadlines typed: an IANA name such as Asia/Ho_Chi_Minh, or Local for the server's"},
 }
 
 // EnvName is the environment variable of a setting.
@@ -166,6 +170,11 @@ func build(m map[string]string) (Config, error) {
 	c.Registration = mode
 	if err := c.LogLevel.UnmarshalText([]byte(m["log-level"])); err != nil {
 		errs = append(errs, fmt.Errorf("log-level: unknown level %q: use debug, info, warn or error", m["log-level"]))
+	}
+	if loc, err := time.LoadLocation(m["timezone"]); err != nil {
+		errs = append(errs, fmt.Errorf("timezone: unknown time zone %q: use an IANA name such as Europe/Paris, UTC or Local", m["timezone"]))
+	} else {
+		c.Location = loc
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format: unknown format %q: use text or json", c.LogFormat))

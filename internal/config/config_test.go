@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/acanban/acanban/internal/domain"
 )
@@ -29,6 +30,12 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Listen != "127.0.0.1:8000" || c.Data != "./acanban-data" || c.Registration != domain.RegistrationOpen || c.Database != "" {
 		t.Errorf("defaults = %+v", c)
+	}
+	if c.Location != time.Local {
+		t.Errorf("default time zone = %v; want the server's", c.Location)
+	}
+	if c, err := load(t, []string{"-timezone", "Asia/Ho_Chi_Minh"}, nil); err != nil || c.Location.String() != "Asia/Ho_Chi_Minh" {
+		t.Errorf("-timezone Asia/Ho_Chi_Minh: %v, %v", c.Location, err)
 	}
 }
 
@@ -75,6 +82,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"-registration", "sometimes"}, "registration"},
 		{[]string{"-tls-cert", "c.pem"}, "tls-key"},
 		{[]string{"-log-format", "xml"}, "log-format"},
+		{[]string{"-timezone", "Mars/Olympus"}, "timezone"},
 		{[]string{"-config", bad}, "unknown settings lisen"},
 		{[]string{"-config", broken}, "broken.toml"},
 		{[]string{"-config", filepath.Join(dir, "missing.toml")}, "missing.toml"},

@@ -4,10 +4,12 @@ package markdown
 import (
 	"bytes"
 	"html/template"
+	"regexp"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 )
 
 // Renderer turns Markdown into HTML safe to put in a page: goldmark renders
@@ -25,19 +27,29 @@ func New() *Renderer {
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 	p.RequireNoReferrerOnLinks(true)
 	p.AllowAttrs("type", "checked", "disabled").Matching(bluemonday.SpaceSeparatedTokens).OnElements("input")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(mention|task-ref)$`)).OnElements("a")
 	return &Renderer{
-		md:     goldmark.New(goldmark.WithExtensions(extension.GFM)),
+		md:     goldmark.New(goldmark.WithExtensions(extension.GFM, refs{})),
 		policy: p,
 	}
 }
 
-// Render returns the sanitised HTML of src.
-func (r *Renderer) Render(src string) template.HTML {
+// Render returns the sanitised HTML of src; @username links to the profile.
+func (r *Renderer) Render(src string) template.HTML { return r.render(src, 0) }
+
+// RenderIn renders src written in project: #n also links to task n.
+func (r *Renderer) RenderIn(project int64, src string) template.HTML { return r.render(src, project) }
+
+func (r *Renderer) render(src string, project int64) template.HTML {
 	if src == "" {
 		return ""
 	}
+	pc := parser.NewContext()
+	if project != 0 {
+		pc.Set(projectKey, project)
+	}
 	var buf bytes.Buffer
-	if err := r.md.Convert([]byte(src), &buf); err != nil {
+	if err := r.md.Convert([]byte(src), &buf, parser.WithContext(pc)); err != nil {
 		// goldmark only fails when writing fails; a bytes.Buffer does not.
 		return template.HTML(template.HTMLEscapeString(src))
 	}

@@ -29,3 +29,29 @@ func TestRender(t *testing.T) {
 		t.Error("empty source gave HTML")
 	}
 }
+
+func TestRefs(t *testing.T) {
+	r := New()
+	for _, c := range []struct{ in, want string }{
+		{"thanks @Ada.", `thanks <a href="/u/ada" class="mention" rel="nofollow noreferrer">@Ada</a>.`},
+		{"see #3, then #12", `see <a href="/p/7/tasks/3" class="task-ref" rel="nofollow noreferrer">#3</a>, then <a href="/p/7/tasks/12" class="task-ref" rel="nofollow noreferrer">#12</a>`},
+		{"(@bob)", `(<a href="/u/bob" class="mention" rel="nofollow noreferrer">@bob</a>)`},
+		{"mail ada@example.edu", `mail <a href="mailto:ada@example.edu" rel="nofollow noreferrer">ada@example.edu</a>`},
+		{"a#3 and #0 and #3x", `a#3 and #0 and #3x`},
+		{"`@ada #3`", `<code>@ada #3</code>`},
+		{"@a", `@a`},
+		{"@" + strings.Repeat("a", 33), "@" + strings.Repeat("a", 33)},
+	} {
+		got := strings.TrimSpace(string(r.RenderIn(7, c.in)))
+		got = strings.TrimSuffix(strings.TrimPrefix(got, "<p>"), "</p>")
+		if got != c.want {
+			t.Errorf("RenderIn(%q)\n got %s\nwant %s", c.in, got, c.want)
+		}
+	}
+	if got := string(r.Render("#3 and @ada")); strings.Contains(got, "/tasks/") || !strings.Contains(got, `href="/u/ada"`) {
+		t.Errorf("outside a project: %s; want @ada linked and #3 not", got)
+	}
+	if got := string(r.Render("# Title")); !strings.Contains(got, "<h1>Title</h1>") {
+		t.Errorf("headings broke: %s", got)
+	}
+}
