@@ -15,6 +15,7 @@ import (
 	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/config"
+	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store"
 	"github.com/acanban/acanban/internal/store/sqlite"
 )
@@ -25,6 +26,7 @@ type App struct {
 	Logger   *slog.Logger
 	Store    store.Store
 	Accounts *accounts.Service
+	Projects *projects.Service
 	Sessions *auth.Sessions
 }
 
@@ -44,6 +46,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Logger:   logger,
 		Store:    st,
 		Accounts: &accounts.Service{Store: st, Hasher: hasher},
+		Projects: &projects.Service{Store: st},
 		Sessions: &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime},
 	}, nil
 }

@@ -28,8 +28,8 @@ const ShutdownGrace = 30 * time.Second
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	cfg := a.Config
 	handler, err := web.New(web.Deps{
-		Store: a.Store, Accounts: a.Accounts, Sessions: a.Sessions, Logger: a.Logger,
-		Registration: cfg.Registration, TLS: cfg.TLS(),
+		Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Sessions: a.Sessions, Logger: a.Logger,
+		Registration: cfg.Registration, TLS: cfg.TLS(), Location: cfg.Location,
 	})
 	if err != nil {
 		return err

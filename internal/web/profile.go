@@ -15,6 +15,8 @@ type profilePage struct {
 	Own bool
 	// ShowEmail, ShowStudentID: what the viewer may see.
 	ShowEmail, ShowStudentID bool
+	// Projects of the user that the viewer may see.
+	Projects []domain.ProjectSummary
 }
 
 // userByPath loads the user named in the path, or fails with 404.
@@ -35,11 +37,18 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 	}
 	v := viewer(r)
 	own := v != nil && domain.CanEditProfile(*v, u)
-	s.render(w, r, http.StatusOK, "profile", &page{Title: u.Name, Data: profilePage{
+	data := profilePage{
 		User: u, Own: own,
 		ShowEmail:     v != nil,
 		ShowStudentID: own || v != nil && (v.Admin || v.Role == domain.RoleAssistant),
-	}})
+	}
+	if v != nil {
+		if data.Projects, err = s.Projects.MemberOf(r.Context(), *v, u.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "profile", &page{Title: u.Name, Data: data})
 }
 
 // ownProfile loads the user of the path for editing: 401 for guests, 404

@@ -70,10 +70,18 @@ func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset":    func(name string) string { return s.assets.url(name) },
 		"markdown": s.Markdown.Render,
-		"ago":      ago,
-		"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"roles":    func() []domain.Role { return domain.Roles },
+		"markdownIn": s.Markdown.RenderIn,
+		"ago":        ago,
+		"datetime":   func(t time.Time) string { return t.In(s.Location).Format("2006-01-02 15:04 MST") },
+		"date":       func(t time.Time) string { return t.In(s.Location).Format("2 Jan 2006") },
+		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"formtime":   func(t time.Time) string { return formTime(t, s.Location) },
+		"until":      func(t time.Time) string { return domain.Until(t, time.Now()) },
+		"overdue":    func(t time.Time) bool { return !t.IsZero() && t.Before(time.Now()) },
+		"roles":      func() []domain.Role { return domain.Roles },
+		"statuses":   func() []domain.Status { return domain.Statuses },
+		"add":        func(a, b int) int { return a + b },
+		"comment":    newCommentNode,
 	}
 }
 
@@ -251,4 +259,26 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// formTime writes a time as a datetime-local form value, in loc; the zero
+// time is empty.
+func formTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(loc).Format("2006-01-02T15:04")
+}
+
+// commentNode is a comment with what its template needs from the page:
+// the project, the task number and whether the viewer may reply.
+type commentNode struct {
+	C *domain.Comment
+	P int64
+	N int
+	W bool
+}
+
+func newCommentNode(c *domain.Comment, project int64, task int, write bool) commentNode {
+	return commentNode{C: c, P: project, N: task, W: write}
 }

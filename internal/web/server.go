@@ -6,11 +6,13 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/domain"
 	"github.com/acanban/acanban/internal/markdown"
+	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store"
 )
 
@@ -18,12 +20,15 @@ import (
 type Deps struct {
 	Store        store.Store
 	Accounts     *accounts.Service
+	Projects     *projects.Service
 	Sessions     *auth.Sessions
 	Markdown     *markdown.Renderer
 	Logger       *slog.Logger
 	Registration domain.RegistrationMode
 	// TLS: the site is served over HTTPS (cookies get Secure, HSTS is sent).
 	TLS bool
+	// Location is the time zone of the dates shown and typed; nil is UTC.
+	Location *time.Location
 }
 
 // Server is the web application, an http.Handler.
@@ -41,6 +46,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Markdown == nil {
 		d.Markdown = markdown.New()
+	}
+	if d.Location == nil {
+		d.Location = time.UTC
 	}
 	s := &Server{Deps: d}
 	var err error
@@ -69,11 +77,32 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)
 
+	mux.HandleFunc("GET /u", s.people)
 	mux.HandleFunc("GET /u/{username}", s.profile)
 	mux.HandleFunc("GET /u/{username}/edit", s.profileEditForm)
 	mux.HandleFunc("POST /u/{username}/edit", s.profileEdit)
 	mux.HandleFunc("GET /u/{username}/password", s.passwordForm)
 	mux.HandleFunc("POST /u/{username}/password", s.passwordChange)
+
+	mux.HandleFunc("GET /p", s.projectList)
+	mux.HandleFunc("GET /p/create", s.projectCreateForm)
+	mux.HandleFunc("POST /p/create", s.projectCreate)
+	mux.HandleFunc("GET /p/{id}", s.projectRoot)
+	mux.HandleFunc("GET /p/{id}/info", s.projectInfo)
+	mux.HandleFunc("GET /p/{id}/edit", s.projectEditForm)
+	mux.HandleFunc("POST /p/{id}/edit", s.projectEdit)
+	mux.HandleFunc("GET /p/{id}/members", s.projectMembers)
+	mux.HandleFunc("POST /p/{id}/invite", s.projectInvite)
+	mux.HandleFunc("POST /p/{id}/leave", s.projectLeave)
+
+	mux.HandleFunc("GET /p/{id}/tasks", s.board)
+	mux.HandleFunc("GET /p/{id}/tasks/create", s.taskCreateForm)
+	mux.HandleFunc("POST /p/{id}/tasks/create", s.taskCreate)
+	mux.HandleFunc("GET /p/{id}/tasks/{n}", s.taskPage)
+	mux.HandleFunc("GET /p/{id}/tasks/{n}/edit", s.taskEditForm)
+	mux.HandleFunc("POST /p/{id}/tasks/{n}/edit", s.taskEdit)
+	mux.HandleFunc("POST /p/{id}/tasks/{n}/move", s.taskMove)
+	mux.HandleFunc("POST /p/{id}/tasks/{n}/comment", s.taskComment)
 
 	mux.HandleFunc("/", s.notFound)
 	return mux

@@ -14,6 +14,7 @@ import (
 	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store/sqlite"
 )
 
@@ -35,6 +36,7 @@ func newSite(t *testing.T, mode domain.RegistrationMode) *site {
 	srv, err := New(Deps{
 		Store:        st,
 		Accounts:     &accounts.Service{Store: st, Hasher: auth.NewHasher(testParams, 4)},
+		Projects:     &projects.Service{Store: st},
 		Sessions:     &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime},
 		Registration: mode,
 	})
