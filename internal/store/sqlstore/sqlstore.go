@@ -152,6 +152,32 @@ func (q queries) wrap(err error) error {
 	return err
 }
 
+// atomic runs fn in a transaction of its own when q is not already in
+// one: the methods made of several statements use it so that they are
+// atomic whether or not the caller wrapped them in Store.Atomic.
+func (q queries) atomic(ctx context.Context, fn func(q queries) error) (err error) {
+	db, ok := q.db.(*sql.DB)
+	if !ok {
+		return fn(q) // already in a transaction
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", q.d.Name, err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(queries{db: tx, d: q.d}); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", q.d.Name, q.wrap(err))
+	}
+	return nil
+}
+
 // asConflict reports whether err is a conflict, setting *ce.
 func asConflict(err error, ce **store.ConflictError) bool { return errors.As(err, ce) }
 

@@ -38,6 +38,17 @@ func assigneeID(t domain.Task) any {
 }
 
 func (q queries) CreateTask(ctx context.Context, t domain.Task) (domain.Task, error) {
+	err := q.atomic(ctx, func(q queries) error {
+		var err error
+		t, err = q.createTask(ctx, t)
+		return err
+	})
+	return t, err
+}
+
+// createTask takes the project's next number and inserts the task; the
+// number is used up only if the insert commits.
+func (q queries) createTask(ctx context.Context, t domain.Task) (domain.Task, error) {
 	if err := q.queryRow(ctx, `UPDATE projects SET task_seq = task_seq + 1 WHERE id = ? RETURNING task_seq`,
 		t.ProjectID).Scan(&t.Number); err != nil {
 		return t, fmt.Errorf("number a task of project %d: %w", t.ProjectID, q.wrap(err))
@@ -97,7 +108,16 @@ func (q queries) UpdateTask(ctx context.Context, t domain.Task) (domain.Task, er
 	return t, nil
 }
 
-func (q queries) SetTaskStatus(ctx context.Context, id int64, s domain.Status, now time.Time) (domain.Status, error) {
+func (q queries) SetTaskStatus(ctx context.Context, id int64, s domain.Status, now time.Time) (from domain.Status, err error) {
+	err = q.atomic(ctx, func(q queries) error {
+		from, err = q.setTaskStatus(ctx, id, s, now)
+		return err
+	})
+	return from, err
+}
+
+// setTaskStatus reads the status, locking the row, then writes the new one.
+func (q queries) setTaskStatus(ctx context.Context, id int64, s domain.Status, now time.Time) (domain.Status, error) {
 	var from string
 	if err := q.queryRow(ctx, `SELECT status FROM tasks WHERE id = ?`+q.d.ForUpdate, id).Scan(&from); err != nil {
 		return "", fmt.Errorf("move task %d: %w", id, q.wrap(err))
