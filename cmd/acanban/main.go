@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/acanban/acanban/internal/accounts"
@@ -39,6 +40,10 @@ var errUsage = errors.New("usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal stops the process at once
+	}()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	switch {
@@ -171,7 +176,7 @@ func inviteCreate(ctx context.Context, args []string, getenv func(string) string
 	if role == "" {
 		return errors.New("-role is required: student, supervisor, judge or assistant")
 	}
-	if _, err := domain.ParseRole(role); err != nil {
+	if err := accounts.ValidateInvite(role, department); err != nil {
 		return userError(err) // before opening, so that nothing is written
 	}
 	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
@@ -191,7 +196,7 @@ func inviteCreate(ctx context.Context, args []string, getenv func(string) string
 func userError(err error) error {
 	var de *domain.Error
 	if errors.As(err, &de) && de.Field != "" {
-		return fmt.Errorf("-%s: %s", de.Field, de.Message)
+		return fmt.Errorf("-%s: %s", strings.ReplaceAll(de.Field, "_", "-"), de.Message)
 	}
 	return err
 }

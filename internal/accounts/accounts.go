@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/domain"
@@ -110,8 +109,8 @@ func (s *Service) Register(ctx context.Context, mode domain.RegistrationMode, in
 		// The invitation decides the role, whatever the form's role list
 		// says: that is what it was made for.
 		c.user.Role = inv.Role
-		if c.user.Department == "" {
-			c.user.Department = inv.Department
+		if inv.Department != "" {
+			c.user.Department = inv.Department // the inviter decides
 		}
 		c.inviteID = inv.ID
 	} else if !c.user.Role.SelfRegistering() {
@@ -180,18 +179,23 @@ func conflict(err error) error {
 
 var errCredentials = domain.Unauthenticated("Wrong username or password.")
 
-// Login throttling: after MaxLoginFailures failed logins for one username
-// within LoginFailureWindow, further attempts are refused until the oldest
-// failure leaves the window. The count lives in the store, so every
-// instance of the server applies the same limit.
+// Login throttling. Each attempt is recorded before the password is checked
+// (so a burst of simultaneous guesses is counted in full) and cleared by a
+// success. An address may fail MaxLoginFailures times per username within
+// LoginFailureWindow; a username may fail MaxUsernameFailures times from
+// all addresses together, so that one attacker cannot lock a user out and
+// many cannot guess without bound. The counts live in the store, so every
+// instance of the server applies the same limits.
 const (
-	MaxLoginFailures   = 10
-	LoginFailureWindow = 15 * time.Minute
+	MaxLoginFailures    = 10
+	MaxUsernameFailures = 100
+	LoginFailureWindow  = 15 * time.Minute
 )
 
-// Authenticate returns the user whose username and password these are.
-// Unknown user and wrong password give the same error, after the same work.
-func (s *Service) Authenticate(ctx context.Context, username, password string) (domain.User, error) {
+// Authenticate returns the user whose username and password these are;
+// client is the address the attempt comes from. Unknown user and wrong
+// password give the same error, after the same work.
+func (s *Service) Authenticate(ctx context.Context, username, password, client string) (domain.User, error) {
 	username = domain.NormalizeUsername(username)
 	if username == "" || password == "" {
 		return domain.User{}, domain.Unauthenticated("Enter your username and password.")
@@ -200,12 +204,23 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 		return domain.User{}, errCredentials
 	}
 	now := s.now()
-	failures, err := s.Store.CountLoginFailures(ctx, username, now.Add(-LoginFailureWindow))
-	if err != nil {
-		return domain.User{}, err
+	keys := []struct {
+		key string
+		max int
+	}{{"u:" + username + " a:" + client, MaxLoginFailures}, {"u:" + username, MaxUsernameFailures}}
+	for _, k := range keys {
+		if err := s.Store.RecordLoginFailure(ctx, k.key, now); err != nil {
+			return domain.User{}, err
+		}
 	}
-	if failures >= MaxLoginFailures {
-		return domain.User{}, domain.TooMany("Too many failed logins for %s: wait %d minutes and try again.", username, int(LoginFailureWindow.Minutes()))
+	for _, k := range keys {
+		n, err := s.Store.CountLoginFailures(ctx, k.key, now.Add(-LoginFailureWindow))
+		if err != nil {
+			return domain.User{}, err
+		}
+		if n > k.max {
+			return domain.User{}, domain.TooMany("Too many failed logins for %s: wait %d minutes and try again.", username, int(LoginFailureWindow.Minutes()))
+		}
 	}
 	u, err := s.Store.UserByUsername(ctx, username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -216,26 +231,36 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 		return domain.User{}, fmt.Errorf("verify password of %s: %w", username, verr)
 	}
 	if err != nil || !ok {
-		if rerr := s.Store.RecordLoginFailure(ctx, username, now); rerr != nil {
-			return domain.User{}, rerr
-		}
 		return domain.User{}, errCredentials
 	}
-	if failures > 0 {
-		if err := s.Store.ClearLoginFailures(ctx, username); err != nil {
+	for _, k := range keys {
+		if err := s.Store.ClearLoginFailures(ctx, k.key); err != nil {
 			return domain.User{}, err
 		}
 	}
 	return u, nil
 }
 
-// UpdateProfile writes p as the profile of user id.
-func (s *Service) UpdateProfile(ctx context.Context, id int64, p domain.Profile) error {
+// UpdateProfile writes p as the profile of u. An assistant's department
+// decides which projects they oversee, so it is not theirs to change.
+func (s *Service) UpdateProfile(ctx context.Context, u domain.User, p domain.Profile) error {
 	p.Normalize()
+	if u.Role == domain.RoleAssistant && p.Department != u.Department {
+		return domain.Forbidden("An assistant's department is set by an administrator; ask one to change it.")
+	}
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return conflict(s.Store.UpdateProfile(ctx, id, p, s.now()))
+	return conflict(s.Store.UpdateProfile(ctx, u.ID, p, s.now()))
+}
+
+// User returns the user called username (as typed in a path).
+func (s *Service) User(ctx context.Context, username string) (domain.User, error) {
+	u, err := s.Store.UserByUsername(ctx, domain.NormalizeUsername(username))
+	if errors.Is(err, store.ErrNotFound) {
+		return u, domain.NotFound("There is no user %q.", username)
+	}
+	return u, err
 }
 
 // ChangePassword replaces u's password after checking the current one, and
@@ -266,14 +291,23 @@ func (s *Service) ChangePassword(ctx context.Context, u domain.User, current, ne
 // InviteLifetime is how long an invitation stays usable.
 const InviteLifetime = 30 * 24 * time.Hour
 
+// ValidateInvite checks an invitation's role and department without
+// touching the store: what Invite would refuse before writing anything.
+func ValidateInvite(role, department string) error {
+	if _, err := domain.ParseRole(role); err != nil {
+		return err
+	}
+	return domain.ValidateLine("department", strings.TrimSpace(department), domain.MaxDepartment)
+}
+
 // Invite makes a one-use invitation to register with role and department
 // and returns its token, which is shown once and stored only as a hash.
 // by is the user making it, or nil for the command line.
 func (s *Service) Invite(ctx context.Context, by *domain.User, role, department string) (string, error) {
-	r, err := domain.ParseRole(role)
-	if err != nil {
+	if err := ValidateInvite(role, department); err != nil {
 		return "", err
 	}
+	r, _ := domain.ParseRole(role)
 	inv := domain.Invite{Role: r, Department: strings.TrimSpace(department), Created: s.now()}
 	inv.Expires = inv.Created.Add(InviteLifetime)
 	if by != nil {
@@ -281,9 +315,6 @@ func (s *Service) Invite(ctx context.Context, by *domain.User, role, department 
 			return "", domain.Forbidden("You may not invite a %s.", r)
 		}
 		inv.CreatedBy = by.ID
-	}
-	if utf8.RuneCountInString(inv.Department) > domain.MaxDepartment {
-		return "", domain.Invalid("department", "A department has at most %d characters.", domain.MaxDepartment)
 	}
 	token := auth.NewToken()
 	inv.ID = auth.TokenID(token)

@@ -88,7 +88,7 @@ func TestCreateAnyRole(t *testing.T) {
 	if err != nil || u.Role != domain.RoleAssistant || u.Department != "ICT" || !u.Admin {
 		t.Fatalf("Create = %+v, %v; want the first account, an assistant of ICT and admin", u, err)
 	}
-	if _, err := s.Authenticate(ctx, "ASST", "password"); err != nil {
+	if _, err := s.Authenticate(ctx, "ASST", "password", "127.0.0.1"); err != nil {
 		t.Errorf("Authenticate: %v", err)
 	}
 	for _, bad := range []func(*accounts.NewUser){
@@ -178,33 +178,63 @@ func TestLoginThrottle(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range accounts.MaxLoginFailures {
-		if _, err := s.Authenticate(ctx, "ada", "wrong"); domain.KindOf(err) != domain.KindUnauthenticated {
+		if _, err := s.Authenticate(ctx, "ada", "wrong", "10.0.0.1"); domain.KindOf(err) != domain.KindUnauthenticated {
 			t.Fatalf("failure %d: %v; want wrong credentials", i+1, err)
 		}
 	}
-	if _, err := s.Authenticate(ctx, "ada", "password"); domain.KindOf(err) != domain.KindTooMany {
-		t.Errorf("after %d failures the right password gives %v; want too many attempts", accounts.MaxLoginFailures, err)
+	if _, err := s.Authenticate(ctx, "ada", "password", "10.0.0.1"); domain.KindOf(err) != domain.KindTooMany {
+		t.Errorf("after %d failures the right password from that address gives %v; want too many attempts", accounts.MaxLoginFailures, err)
 	}
-	// Another account is not affected.
-	if _, err := s.Create(ctx, newUser("bob")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Authenticate(ctx, "bob", "password"); err != nil {
-		t.Errorf("bob is throttled by ada's failures: %v", err)
+	// The real user, from elsewhere, is not locked out.
+	if _, err := s.Authenticate(ctx, "ada", "password", "10.0.0.2"); err != nil {
+		t.Errorf("ada from another address: %v", err)
 	}
 	// The window passes.
 	s.Now = func() time.Time { return time.Now().Add(accounts.LoginFailureWindow + time.Second) }
-	if _, err := s.Authenticate(ctx, "ada", "password"); err != nil {
+	if _, err := s.Authenticate(ctx, "ada", "password", "10.0.0.1"); err != nil {
 		t.Errorf("after the window: %v", err)
 	}
 	// A success clears the count.
 	for range accounts.MaxLoginFailures - 1 {
-		s.Authenticate(ctx, "ada", "wrong")
+		s.Authenticate(ctx, "ada", "wrong", "10.0.0.1")
 	}
-	if _, err := s.Authenticate(ctx, "ada", "password"); err != nil {
+	if _, err := s.Authenticate(ctx, "ada", "password", "10.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Authenticate(ctx, "ada", "wrong"); domain.KindOf(err) != domain.KindUnauthenticated {
+	if _, err := s.Authenticate(ctx, "ada", "wrong", "10.0.0.1"); domain.KindOf(err) != domain.KindUnauthenticated {
 		t.Errorf("a success did not reset the count: %v", err)
+	}
+}
+
+// Simultaneous guesses are all counted: of a burst of many wrong passwords
+// and the right one, sent at once from one address, at most
+// MaxLoginFailures get a password check.
+func TestLoginThrottleBurst(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	if _, err := s.Create(ctx, newUser("ada")); err != nil {
+		t.Fatal(err)
+	}
+	const n = 60
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	checked := 0
+	for i := range n {
+		wg.Go(func() {
+			pw := "wrong"
+			if i == n-1 {
+				pw = "password"
+			}
+			_, err := s.Authenticate(ctx, "ada", pw, "10.0.0.9")
+			mu.Lock()
+			defer mu.Unlock()
+			if domain.KindOf(err) != domain.KindTooMany {
+				checked++
+			}
+		})
+	}
+	wg.Wait()
+	if checked > accounts.MaxLoginFailures {
+		t.Errorf("%d of %d simultaneous attempts had their password checked; want at most %d", checked, n, accounts.MaxLoginFailures)
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,9 @@ import (
 	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/web"
 )
+
+// ReadTimeout bounds the time to receive a request, body included.
+const ReadTimeout = time.Minute
 
 // ShutdownGrace is how long in-flight requests get to finish after a
 // shutdown signal.
@@ -34,6 +38,14 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return err
 	}
+	var tlsConfig *tls.Config
+	if cfg.TLS() {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("TLS certificate: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -41,14 +53,17 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	errLog := slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn)
 	site := &http.Server{
 		Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		MaxHeaderBytes: 64 << 10, ErrorLog: errLog,
+		// A whole request must arrive within ReadTimeout; handlers of large
+		// uploads extend their own deadline.
+		ReadTimeout:    ReadTimeout,
+		MaxHeaderBytes: 64 << 10, ErrorLog: errLog, TLSConfig: tlsConfig,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	servers := []*http.Server{site}
 	errc := make(chan error, 2)
 	go func() {
 		if cfg.TLS() {
-			errc <- site.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+			errc <- site.ServeTLS(ln, "", "")
 		} else {
 			errc <- site.Serve(ln)
 		}

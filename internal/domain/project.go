@@ -3,7 +3,6 @@ package domain
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Project is a group project: members, a Kanban board of tasks, a report and
@@ -54,21 +53,21 @@ func (d ProjectDraft) Apply(p *Project) error {
 		if name == "" {
 			return Invalid("name", "Give the project a name.")
 		}
-		if err := oneLine("name", name, MaxProjectName); err != nil {
+		if err := ValidateLine("name", name, MaxProjectName); err != nil {
 			return err
 		}
 		p.Name = name
 	}
 	if d.Description != nil {
 		desc := normalizeText(*d.Description)
-		if err := maxLen("description", desc, MaxDescription); err != nil {
+		if err := ValidateText("description", desc, MaxDescription); err != nil {
 			return err
 		}
 		p.Description = desc
 	}
 	if d.Department != nil {
 		dep := strings.TrimSpace(*d.Department)
-		if err := oneLine("department", dep, MaxDepartment); err != nil {
+		if err := ValidateLine("department", dep, MaxDepartment); err != nil {
 			return err
 		}
 		p.Department = dep
@@ -77,13 +76,6 @@ func (d ProjectDraft) Apply(p *Project) error {
 		p.Deadline = d.Deadline.UTC()
 	}
 	return nil
-}
-
-func oneLine(field, v string, max int) error {
-	if !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\n\r") {
-		return Invalid(field, "This field is one line of text.")
-	}
-	return maxLen(field, v, max)
 }
 
 func normalizeText(s string) string {

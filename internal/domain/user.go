@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -162,22 +163,38 @@ func (p *Profile) Validate() error {
 	if p.Name == "" {
 		return Invalid("name", "Enter your name.")
 	}
-	if err := maxLen("name", p.Name, MaxName); err != nil {
+	if err := ValidateLine("name", p.Name, MaxName); err != nil {
 		return err
-	}
-	if !utf8.ValidString(p.Name) || strings.ContainsAny(p.Name, "\x00\n\r\t") {
-		return Invalid("name", "A name is one line of text.")
 	}
 	if err := ValidateEmail(p.Email); err != nil {
 		return err
 	}
-	if err := maxLen("department", p.Department, MaxDepartment); err != nil {
+	if err := ValidateLine("department", p.Department, MaxDepartment); err != nil {
 		return err
 	}
-	if err := maxLen("student_id", p.StudentID, MaxStudentID); err != nil {
+	if err := ValidateLine("student_id", p.StudentID, MaxStudentID); err != nil {
 		return err
 	}
-	return maxLen("bio", p.Bio, MaxBio)
+	return ValidateText("bio", p.Bio, MaxBio)
+}
+
+// ValidateLine checks a one-line text field: UTF-8, no control
+// characters, at most max characters.
+func ValidateLine(field, v string, max int) error {
+	if !utf8.ValidString(v) || strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		return Invalid(field, "This field is one line of text, without control characters.")
+	}
+	return maxLen(field, v, max)
+}
+
+// ValidateText checks a multi-line text field: UTF-8, no control
+// characters but newlines and tabs, at most max characters.
+func ValidateText(field, v string, max int) error {
+	bad := func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }
+	if !utf8.ValidString(v) || strings.IndexFunc(v, bad) >= 0 {
+		return Invalid(field, "This text holds control characters that cannot be stored.")
+	}
+	return maxLen(field, v, max)
 }
 
 func maxLen(field, v string, n int) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 
@@ -27,7 +28,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	p.Next = safeNext(f.Get("next"))
-	u, err := s.Accounts.Authenticate(r.Context(), f.Get("username"), f.Get("password"))
+	u, err := s.Accounts.Authenticate(r.Context(), f.Get("username"), f.Get("password"), clientAddr(r))
 	if err != nil {
 		f.Del("password")
 		s.formError(w, r, "login", p, err)
@@ -65,4 +66,13 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.clearSessionCookie(w)
 	redirect(w, r, "/")
+}
+
+// clientAddr is the address a request comes from, without the port.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

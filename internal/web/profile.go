@@ -1,11 +1,9 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/acanban/acanban/internal/domain"
-	"github.com/acanban/acanban/internal/store"
 )
 
 // profilePage is a user's public page.
@@ -21,12 +19,7 @@ type profilePage struct {
 
 // userByPath loads the user named in the path, or fails with 404.
 func (s *Server) userByPath(r *http.Request) (domain.User, error) {
-	name := domain.NormalizeUsername(r.PathValue("username"))
-	u, err := s.Store.UserByUsername(r.Context(), name)
-	if errors.Is(err, store.ErrNotFound) {
-		return u, domain.NotFound("There is no user %q.", r.PathValue("username"))
-	}
-	return u, err
+	return s.Accounts.User(r.Context(), r.PathValue("username"))
 }
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
@@ -96,7 +89,7 @@ func (s *Server) profileEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	err := s.Accounts.UpdateProfile(r.Context(), u.ID, domain.Profile{
+	err := s.Accounts.UpdateProfile(r.Context(), *u, domain.Profile{
 		Name: f.Get("name"), Email: f.Get("email"), Department: f.Get("department"),
 		StudentID: f.Get("student_id"), Bio: f.Get("bio"),
 	})

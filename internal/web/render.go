@@ -12,6 +12,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/acanban/acanban/internal/domain"
 )
@@ -160,7 +161,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		p.Next = r.URL.RequestURI()
 		if r.Method != http.MethodGet {
-			p.Next = r.Referer()
+			p.Next = sameSiteReferer(r)
 		}
 		p.Next = safeNext(p.Next)
 	}
@@ -177,6 +178,16 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, 
 // redirect answers a successful POST with 303 See Other.
 func redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// sameSiteReferer returns the path and query of the page a request came
+// from, if that page is on this site.
+func sameSiteReferer(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Host != r.Host {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 // safeNext keeps a return address only if it is a path on this site.
@@ -207,21 +218,43 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
 	msg, _ := url.QueryUnescape(c.Value)
-	if len(msg) > 200 {
-		msg = msg[:200]
+	if r := []rune(msg); len(r) > 200 {
+		msg = string(r[:200])
 	}
-	return msg
+	return strings.ToValidUTF8(msg, "")
 }
 
-// parseForm reads a posted form of at most 1 MiB.
+// maxForm is the size of the largest form without files.
+const maxForm = 1 << 20
+
+// parseForm reads a posted form of at most 1 MiB, urlencoded or multipart,
+// and refuses text that is not UTF-8 or holds NUL characters.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	if err := r.ParseForm(); err != nil {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	var err error
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
+		err = r.ParseMultipartForm(maxForm)
+		if err == nil && r.MultipartForm != nil {
+			for k, v := range r.MultipartForm.Value {
+				r.PostForm[k] = v
+			}
+		}
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return &domain.Error{Kind: domain.KindTooLarge, Message: "The form is too large (at most 1 MiB)."}
 		}
 		return domain.Malformed("The form could not be read: %v.", err)
+	}
+	for field, vs := range r.PostForm {
+		for _, v := range vs {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				return &domain.Error{Kind: domain.KindMalformed, Field: field, Message: "The form holds text that is not valid UTF-8 or contains NUL characters."}
+			}
+		}
 	}
 	return nil
 }

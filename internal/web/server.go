@@ -104,7 +104,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /p/{id}/tasks/{n}/move", s.taskMove)
 	mux.HandleFunc("POST /p/{id}/tasks/{n}/comment", s.taskComment)
 
-	mux.HandleFunc("/", s.notFound)
+	mux.HandleFunc("GET /", s.notFound) // other methods on known paths: 405
+
 	return mux
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -416,5 +417,77 @@ func TestStaticAssetsAreHashedAndCached(t *testing.T) {
 	}
 	if r := c.get("/static/style.css"); r.StatusCode != 404 {
 		t.Errorf("unhashed name served: %d", r.StatusCode)
+	}
+}
+
+func TestMultipartForms(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	var body strings.Builder
+	mw := multipart.NewWriter(&body)
+	for k, v := range registration("ada", "student") {
+		mw.WriteField(k, v[0])
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", s.URL+"/register", strings.NewReader(body.String()))
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if r := s.client(t).do(req); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("multipart registration: %d %s; want 303", r.StatusCode, alert(r.body))
+	}
+}
+
+func TestBadInputs(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	ada := s.register(t, "ada", "student")
+	bad := registration("bob", "student")
+	bad.Set("name", "Bob\xff\xfe")
+	wantStatus(t, "invalid UTF-8", s.client(t).post("/register", bad), 400)
+	bad = registration("bob", "student")
+	bad.Set("department", "a\x00b")
+	wantStatus(t, "NUL character", s.client(t).post("/register", bad), 400)
+	bad = registration("bob", "student")
+	bad.Set("student_id", "1\n2")
+	wantStatus(t, "newline in a one-line field", s.client(t).post("/register", bad), 422)
+	for _, c := range []struct{ method, path string }{{"PUT", "/login"}, {"DELETE", "/u/ada"}, {"PUT", "/p/create"}} {
+		req, _ := http.NewRequest(c.method, s.URL+c.path, nil)
+		if r := ada.do(req); r.StatusCode != http.StatusMethodNotAllowed || r.Header.Get("Allow") == "" {
+			t.Errorf("%s %s: %d, Allow %q; want 405 with Allow", c.method, c.path, r.StatusCode, r.Header.Get("Allow"))
+		}
+	}
+}
+
+func TestAssistantDepartment(t *testing.T) {
+	s := newSite(t, domain.RegistrationInvite)
+	ctx := context.Background()
+	token, err := s.srv.Accounts.Invite(ctx, nil, "assistant", "Physics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := registration("asst", "")
+	f.Set("token", token)
+	f.Set("department", "Medicine")
+	c := s.client(t)
+	if r := c.post("/register", f); r.StatusCode != 303 {
+		t.Fatalf("register: %d %s", r.StatusCode, alert(r.body))
+	}
+	u, _ := s.srv.Store.UserByUsername(ctx, "asst")
+	if u.Department != "Physics" {
+		t.Errorf("invited assistant's department = %q; want the invitation's Physics", u.Department)
+	}
+	edit := form("name", "Asst", "email", "asst@example.edu", "department", "Law")
+	wantStatus(t, "assistant changes their department", c.post("/u/asst/edit", edit), 403)
+	edit.Set("department", "Physics")
+	if r := c.post("/u/asst/edit", edit); r.StatusCode != 303 {
+		t.Errorf("assistant edits the rest of their profile: %d %s", r.StatusCode, alert(r.body))
+	}
+}
+
+func TestUnauthorizedPostReturnsToReferer(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	req, _ := http.NewRequest("POST", s.URL+"/u/ada/edit", strings.NewReader("name=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", s.URL+"/u/ada/edit?x=1")
+	r := s.client(t).do(req)
+	if r.StatusCode != 401 || !strings.Contains(r.body, `name="next" value="/u/ada/edit?x=1"`) {
+		t.Errorf("401 after a POST: %d; want the login form returning to the referring page", r.StatusCode)
 	}
 }

@@ -19,19 +19,13 @@ func (q queries) CreateSession(ctx context.Context, s domain.Session) error {
 
 func (q queries) SessionUser(ctx context.Context, id string, now time.Time) (domain.Session, domain.User, error) {
 	var s domain.Session
-	var u domain.User
-	var role string
-	err := q.queryRow(ctx, `SELECT s.id, s.user_id, s.created_at, s.expires_at, s.remember,
-		u.id, u.username, u.name, u.email, u.password_hash, u.role, u.department, u.student_id, u.bio, u.is_admin, u.created_at, u.updated_at
+	u, err := scanUserAfter(q.queryRow(ctx, `SELECT s.id, s.user_id, s.created_at, s.expires_at, s.remember, `+prefixed("u", userColumns)+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ? AND s.expires_at > ?`, id, now.UTC()).Scan(
-		&s.ID, &s.UserID, &s.Created, &s.Expires, &s.Remember,
-		&u.ID, &u.Username, &u.Name, &u.Email, &u.PasswordHash, &role, &u.Department, &u.StudentID, &u.Bio, &u.Admin, &u.Created, &u.Updated)
+		WHERE s.id = ? AND s.expires_at > ?`, id, now.UTC()), &s.ID, &s.UserID, &s.Created, &s.Expires, &s.Remember)
 	if err != nil {
 		return s, u, fmt.Errorf("session: %w", q.wrap(err))
 	}
-	u.Role = domain.Role(role)
-	s.Created, s.Expires, u.Created, u.Updated = s.Created.UTC(), s.Expires.UTC(), u.Created.UTC(), u.Updated.UTC()
+	s.Created, s.Expires = s.Created.UTC(), s.Expires.UTC()
 	return s, u, nil
 }
 
