@@ -69,8 +69,8 @@ func (p *page) Value(field string) string { return p.Form.Get(field) }
 
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":    func(name string) string { return s.assets.url(name) },
-		"markdown": s.Markdown.Render,
+		"asset":      func(name string) string { return s.assets.url(name) },
+		"markdown":   s.Markdown.Render,
 		"markdownIn": s.Markdown.RenderIn,
 		"ago":        ago,
 		"datetime":   func(t time.Time) string { return t.In(s.Location).Format("2006-01-02 15:04 MST") },
