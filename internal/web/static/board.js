@@ -119,9 +119,8 @@
     const to = e.submitter && board.querySelector('.column[data-status="' + e.submitter.value + '"]');
     if (!card || !to) return;
     e.preventDefault();
-    move(card, to).then(() => {
-      const b = card.querySelector("button");
-      if (b) b.focus();
-    });
+    move(card, to); // places the card at once, then saves it
+    const b = card.querySelector("button");
+    if (b) b.focus();
   });
 })();

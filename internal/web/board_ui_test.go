@@ -1,0 +1,147 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/acanban/acanban/internal/browsertest"
+	"github.com/acanban/acanban/internal/domain"
+)
+
+// boardSite makes a project with three tasks and a browser logged in as its
+// student member.
+func boardSite(t *testing.T) (*site, context.Context, string) {
+	s := newSite(t, domain.RegistrationOpen)
+	ada := s.register(t, "ada", "student")
+	r := ada.post("/p/create", form("name", "Board test"))
+	if r.StatusCode != 303 {
+		t.Fatalf("create project: %d", r.StatusCode)
+	}
+	var id int64
+	fmt.Sscanf(r.Header.Get("Location"), "/p/%d/info", &id)
+	for _, name := range []string{"Write", "Review", "Present"} {
+		if r := ada.post(fmt.Sprintf("/p/%d/tasks/create", id), form("name", name)); r.StatusCode != 303 {
+			t.Fatalf("create task: %d", r.StatusCode)
+		}
+	}
+	ctx := browsertest.Timeout(t, browsertest.New(t), time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS("#login-username"), "ada"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), "password-ada"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(".me"))); err != nil {
+		t.Fatalf("log in: %v", err)
+	}
+	return s, ctx, fmt.Sprintf("%s/p/%d/tasks", s.URL, id)
+}
+
+// columnOf returns the status of the column holding card n.
+func columnOf(t *testing.T, ctx context.Context, n int) string {
+	t.Helper()
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
+		`(document.querySelector('#task-%d') || {closest: () => null}).closest('.column')?.dataset.status || ''`, n)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// waitColumn waits until card n is in column want.
+func waitColumn(t *testing.T, ctx context.Context, n int, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for got := ""; time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if got = columnOf(t, ctx, n); got == want {
+			return
+		}
+	}
+	t.Fatalf("card #%d is in %q; want %q", n, columnOf(t, ctx, n), want)
+}
+
+// TestUIDragCardToDone drags a card to Done with the mouse: it moves at once
+// without a reload, the count follows, and it is still in Done after reload.
+func TestUIDragCardToDone(t *testing.T) {
+	s, ctx, board := boardSite(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(board), chromedp.WaitVisible(chromedp.CSS("#task-2"))); err != nil {
+		t.Fatal(err)
+	}
+	// Mark the page: a reload would lose the mark.
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool](`window.noReload = true`)(ctx, tg)
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.DragAndDrop(chromedp.CSS("#task-2 small"), chromedp.CSS(".column.done .cards"))); err != nil {
+		t.Fatalf("drag: %v", err)
+	}
+	waitColumn(t, ctx, 2, "done")
+	still, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.noReload === true`))
+	if !still {
+		t.Error("the page reloaded to move the card")
+	}
+	count, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.column.done .count').textContent`))
+	if count != "1" {
+		t.Errorf("Done column count = %q; want 1", count)
+	}
+	// Saved on the server: it stays in Done after a reload.
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		tk, _ := s.srv.Store.TaskByNumber(context.Background(), 1, 2)
+		if tk.Status == domain.StatusDone {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#task-2"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := columnOf(t, ctx, 2); got != "done" {
+		t.Errorf("after reload card #2 is in %q; want done", got)
+	}
+	if got := columnOf(t, ctx, 1); got != "todo" {
+		t.Errorf("card #1 moved too: %q", got)
+	}
+}
+
+// TestUIBoardWithoutJavaScript moves a card with its button, scripts off.
+func TestUIBoardWithoutJavaScript(t *testing.T) {
+	_, ctx, board := boardSite(t)
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}), chromedp.Navigate(board), chromedp.WaitVisible(chromedp.CSS("#task-3"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#task-3 button[value="doing"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitColumn(t, ctx, 3, "doing")
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#task-3"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := columnOf(t, ctx, 3); got != "doing" {
+		t.Errorf("after reload card #3 is in %q; want doing", got)
+	}
+}
+
+// TestUIBoardKeyboard moves a card with the keyboard alone: Tab to its
+// button, Enter; the script moves it in place and keeps focus on the card.
+func TestUIBoardKeyboard(t *testing.T) {
+	_, ctx, board := boardSite(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(board), chromedp.WaitVisible(chromedp.CSS("#task-1")),
+		chromedp.Focus(chromedp.CSS(`#task-1 button[value="done"]`)), chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitColumn(t, ctx, 1, "done")
+	focus, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.closest('.kcard')?.id || document.activeElement.tagName`))
+	if focus != "task-1" {
+		t.Errorf("focus after moving is on %q; want inside the moved card", focus)
+	}
+}
