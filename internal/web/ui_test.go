@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -80,10 +81,21 @@ func TestUIKeyboardRegistration(t *testing.T) {
 // the Content-Security-Policy.
 func TestUIAccessibility(t *testing.T) {
 	s := newSite(t, domain.RegistrationOpen)
-	s.register(t, "ada", "student")
+	ada := s.register(t, "ada", "student")
+	s.register(t, "bob", "supervisor")
+	ada.post("/p/create", form("name", "Accessible project", "description", "Some **Markdown**", "deadline", "2030-01-01"))
+	ada.post("/p/1/invite", form("username", "bob"))
+	for i, st := range []string{"todo", "doing", "done"} {
+		ada.post("/p/1/tasks/create", form("name", "Task "+st, "assignee", "ada", "deadline", "2020-01-0"+string(rune('1'+i))))
+		ada.post(fmt.Sprintf("/p/1/tasks/%d/move", i+1), form("status", st))
+	}
+	ada.post("/p/1/tasks/1/comment", form("content", "A comment for @bob about #2"))
+	ada.post("/p/1/tasks/1/comment", form("content", "A reply", "parent", "1"))
 	ctx := browsertest.Timeout(t, browsertest.New(t), 3*time.Minute)
 	guestPages := []string{"/", "/register", "/login", "/u/ada", "/nowhere", "/u/ada/edit"}
-	userPages := []string{"/", "/u/ada", "/u/ada/edit", "/u/ada/password", "/nowhere"}
+	userPages := []string{"/", "/u/ada", "/u/ada/edit", "/u/ada/password", "/nowhere",
+		"/p", "/p?q=access", "/p/create", "/u?q=a", "/p/1/info", "/p/1/edit", "/p/1/members",
+		"/p/1/tasks", "/p/1/tasks/create", "/p/1/tasks/1", "/p/1/tasks/1/edit"}
 	check := func(who, path string) {
 		for _, scheme := range []string{"light", "dark"} {
 			for _, width := range []int64{375, 1280} {

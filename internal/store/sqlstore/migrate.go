@@ -93,12 +93,55 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("%s: migration %s: %w", s.d.Name, m.name, err)
 	}
+	if step, ok := goMigrations[m.version]; ok {
+		if err := step(ctx, q); err != nil {
+			return fmt.Errorf("%s: migration %s: %w", s.d.Name, m.name, err)
+		}
+	}
 	if _, err := q.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 		m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return fmt.Errorf("%s: record migration %s: %w", s.d.Name, m.name, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: commit migration %s: %w", s.d.Name, m.name, err)
+	}
+	return nil
+}
+
+// goMigrations are steps that SQL cannot express, run after the SQL
+// migration of the same version, in its transaction, on every backend.
+var goMigrations = map[int]func(ctx context.Context, q queries) error{
+	3: fillUserSearch,
+}
+
+// fillUserSearch computes the search text of existing users with
+// domain.Fold, which folds diacritics as SQL's lower() cannot.
+func fillUserSearch(ctx context.Context, q queries) error {
+	rows, err := q.query(ctx, `SELECT id, username, name FROM users`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id             int64
+		username, name string
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.username, &r.name); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range all {
+		if _, err := q.exec(ctx, `UPDATE users SET search = ? WHERE id = ?`, userSearch(r.username, r.name), r.id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

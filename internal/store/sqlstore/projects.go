@@ -107,9 +107,9 @@ func (q queries) ProjectSummary(ctx context.Context, id int64, now time.Time) (d
 // assigned judges and the assistants of the project's department.
 func visibleTo(u domain.User) (string, []any) {
 	return `(EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ?)
-		OR EXISTS (SELECT 1 FROM project_judges j WHERE j.project_id = p.id AND j.user_id = ?)
+		OR (? AND EXISTS (SELECT 1 FROM project_judges j WHERE j.project_id = p.id AND j.user_id = ?))
 		OR (? AND p.department = ?))`,
-		[]any{u.ID, u.ID, u.Role == domain.RoleAssistant && u.Department != "", u.Department}
+		[]any{u.ID, u.Role == domain.RoleJudge, u.ID, u.Role == domain.RoleAssistant && u.Department != "", u.Department}
 }
 
 func (q queries) SearchProjects(ctx context.Context, f store.ProjectFilter) ([]domain.ProjectSummary, int, error) {

@@ -98,7 +98,9 @@ func (q queries) UpdateTask(ctx context.Context, t domain.Task) (domain.Task, er
 		t.ID, t.Version).Scan(&t.Version)
 	if err = q.wrap(err); err == store.ErrNotFound {
 		var exists int
-		if q.queryRow(ctx, `SELECT COUNT(*) FROM tasks WHERE id = ?`, t.ID).Scan(&exists); exists > 0 {
+		if cerr := q.queryRow(ctx, `SELECT COUNT(*) FROM tasks WHERE id = ?`, t.ID).Scan(&exists); cerr != nil {
+			err = q.wrap(cerr)
+		} else if exists > 0 {
 			err = store.ErrStale
 		}
 	}

@@ -25,6 +25,7 @@ var projectTests = []suiteTest{
 	{"SearchProjectsQuery", testSearchProjectsQuery},
 	{"SearchProjectsPaging", testSearchProjectsPaging},
 	{"ProjectSummaries", testProjectSummaries},
+	{"SubSecondTimes", testSubSecondTimes},
 	{"SearchUsers", testSearchUsers},
 	// Tasks and comments (tasks_cases.go).
 	{"TaskNumbers", testTaskNumbers},

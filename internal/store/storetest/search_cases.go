@@ -362,3 +362,56 @@ func testSearchUsers(t *testing.T, s store.Store) {
 		t.Errorf("after renaming, SearchUsers(50%%) = %v; want none (the old name)", got)
 	}
 }
+
+// testSubSecondTimes checks that ordering and deadlines compare times to
+// the microsecond, a whole second against a fraction included (a backend
+// comparing times as text can get these wrong).
+func testSubSecondTimes(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	stu := mustCreate(t, s, newUser("stu"))
+	sec := now().Truncate(time.Second)
+	for _, pd := range []struct {
+		name    string
+		updated time.Time
+	}{
+		{"whole second", sec},
+		{"plus 1µs", sec.Add(time.Microsecond)},
+		{"minus 1µs", sec.Add(-time.Microsecond)},
+		{"plus 500ms", sec.Add(500 * time.Millisecond)},
+		{"plus 10µs", sec.Add(10 * time.Microsecond)},
+	} {
+		p := newProject(pd.name, stu, sec.Add(-time.Hour))
+		p.Updated = pd.updated
+		mustAddMember(t, s, mustProject(t, s, p), stu, domain.RoleStudent)
+	}
+	want := []string{"plus 500ms", "plus 10µs", "plus 1µs", "whole second", "minus 1µs"}
+	if got, _ := searchNames(t, s, store.ProjectFilter{Viewer: stu, Now: sec, Limit: 100}); !slices.Equal(got, want) {
+		t.Errorf("SearchProjects ordered by update = %v; want %v", got, want)
+	}
+
+	p := mustProject(t, s, newProject("deadlines", stu, sec))
+	for _, d := range []time.Time{sec.Add(-time.Microsecond), sec.Add(time.Microsecond), sec.Add(time.Second)} {
+		mustTask(t, s, domain.Task{ProjectID: p.ID, Name: "T", CreatedBy: stu.ID, Status: domain.StatusTodo,
+			Deadline: d, Created: sec, Updated: sec})
+	}
+	for _, c := range []struct {
+		now     time.Time
+		overdue int
+		next    time.Time
+	}{
+		{sec, 1, sec.Add(time.Microsecond)},
+		{sec.Add(time.Microsecond), 1, sec.Add(time.Microsecond)},
+		{sec.Add(2 * time.Microsecond), 2, sec.Add(time.Second)},
+		{sec.Add(-time.Microsecond), 0, sec.Add(-time.Microsecond)},
+		{sec.Add(-2 * time.Microsecond), 0, sec.Add(-time.Microsecond)},
+	} {
+		got, err := s.ProjectSummary(ctx, p.ID, c.now)
+		if err != nil {
+			t.Fatalf("ProjectSummary: %v", err)
+		}
+		if got.Overdue != c.overdue || !got.NextDeadline.Equal(c.next) {
+			t.Errorf("ProjectSummary at %s = %d overdue, next %s; want %d, next %s", c.now.Format(time.RFC3339Nano),
+				got.Overdue, got.NextDeadline.Format(time.RFC3339Nano), c.overdue, c.next.Format(time.RFC3339Nano))
+		}
+	}
+}

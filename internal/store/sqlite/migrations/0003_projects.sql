@@ -1,6 +1,5 @@
 -- Projects, members, judges, tasks with their status history, comments.
-ALTER TABLE users ADD COLUMN search TEXT NOT NULL DEFAULT '';
-UPDATE users SET search = lower(username || ' ' || name);
+ALTER TABLE users ADD COLUMN search TEXT NOT NULL DEFAULT ''; -- filled in Go (sqlstore.goMigrations)
 CREATE INDEX users_role ON users (role);
 
 CREATE TABLE projects (
