@@ -15,7 +15,8 @@ func ParseDeadline(field, s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
-		return t.Add(24*time.Hour - time.Minute).UTC(), nil // 23:59 that day
+		y, m, d := t.Date() // 23:59 that day, even on a day of 23 or 25 hours
+		return time.Date(y, m, d, 23, 59, 0, 0, loc).UTC(), nil
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {

@@ -22,6 +22,17 @@ func TestParseDeadline(t *testing.T) {
 			t.Errorf("ParseDeadline(%q) = %v, %v; want %s", in, got, err, want)
 		}
 	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{ // days of 23 and 25 hours
+		"2031-03-30": "2031-03-30T21:59:00Z", "2031-10-26": "2031-10-26T22:59:00Z",
+	} {
+		if got, err := ParseDeadline("deadline", in, paris); err != nil || got.Format(time.RFC3339) != want {
+			t.Errorf("ParseDeadline(%q) in Paris = %v, %v; want %s", in, got, err, want)
+		}
+	}
 	for _, bad := range []string{"tomorrow", "2026-13-01", "2026-02-30", "10/12/2026", "2026-12-10T25:00"} {
 		if _, err := ParseDeadline("deadline", bad, hcm); KindOf(err) != KindInvalid {
 			t.Errorf("ParseDeadline(%q) = %v; want an invalid-value error", bad, err)

@@ -161,7 +161,11 @@ func (s *Service) Leave(ctx context.Context, a Access) error {
 		if n <= 1 {
 			return domain.Conflict("", "You are the last member of this project, so you cannot leave it: invite someone else first.")
 		}
-		return q.RemoveMember(ctx, a.Project.ID, a.Viewer.ID)
+		if err := q.RemoveMember(ctx, a.Project.ID, a.Viewer.ID); err != nil {
+			return err
+		}
+		// Tasks are assigned to student members only.
+		return q.UnassignTasks(ctx, a.Project.ID, a.Viewer.ID, s.now())
 	})
 }
 

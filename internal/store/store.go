@@ -170,6 +170,8 @@ type Tasks interface {
 	// SetTaskStatus sets the status of task id and returns the one it had.
 	// Inside Atomic the task stays locked until the transaction ends.
 	SetTaskStatus(ctx context.Context, id int64, s domain.Status, now time.Time) (domain.Status, error)
+	// UnassignTasks clears user as assignee of the tasks of project.
+	UnassignTasks(ctx context.Context, project, user int64, now time.Time) error
 	AddTaskEvent(ctx context.Context, e domain.TaskEvent) error
 	// TaskEvents lists a task's status changes, oldest first.
 	TaskEvents(ctx context.Context, task int64) ([]domain.TaskEvent, error)

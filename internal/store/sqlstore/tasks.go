@@ -134,6 +134,15 @@ func (q queries) setTaskStatus(ctx context.Context, id int64, s domain.Status, n
 	return domain.Status(from), nil
 }
 
+func (q queries) UnassignTasks(ctx context.Context, project, user int64, now time.Time) error {
+	_, err := q.exec(ctx, `UPDATE tasks SET assignee_id = NULL, updated_at = ?, version = version + 1
+		WHERE project_id = ? AND assignee_id = ?`, now.UTC(), project, user)
+	if err != nil {
+		return fmt.Errorf("unassign user %d in project %d: %w", user, project, err)
+	}
+	return nil
+}
+
 func (q queries) AddTaskEvent(ctx context.Context, e domain.TaskEvent) error {
 	_, err := q.exec(ctx, `INSERT INTO task_events (task_id, actor_id, at, from_status, to_status) VALUES (?, ?, ?, ?, ?)`,
 		e.TaskID, e.Actor.ID, e.At.UTC(), string(e.From), string(e.To))

@@ -33,6 +33,7 @@ var projectTests = []suiteTest{
 	{"TaskNumbersAfterFailedCreate", testTaskNumbersAfterFailedCreate},
 	{"TaskRoundTrip", testTaskRoundTrip},
 	{"UpdateTask", testUpdateTask},
+	{"UnassignTasks", testUnassignTasks},
 	{"SetTaskStatus", testSetTaskStatus},
 	{"TaskMovesConcurrent", testTaskMovesConcurrent},
 	{"SetTaskStatusConcurrent", testSetTaskStatusConcurrent},

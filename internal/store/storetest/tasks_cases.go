@@ -596,3 +596,37 @@ func testCommentsConcurrent(t *testing.T, s store.Store) {
 			n, len(cs), len(bodies), len(ids), n)
 	}
 }
+
+func testUnassignTasks(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ada := mustCreate(t, s, newUser("ada"))
+	bob := mustCreate(t, s, newUser("bob"))
+	t0 := now()
+	p := mustProject(t, s, newProject("P", ada, t0))
+	q := mustProject(t, s, newProject("Q", ada, t0))
+	assigned := func(p domain.Project, u domain.User) domain.Task {
+		task := newTask(p, "T", ada, t0)
+		task.Assignee = &u
+		return mustTask(t, s, task)
+	}
+	a1, b1, a2 := assigned(p, ada), assigned(p, bob), assigned(q, ada)
+	later := t0.Add(time.Minute)
+	if err := s.UnassignTasks(ctx, p.ID, ada.ID, later); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		task domain.Task
+		want *domain.User
+	}{{a1, nil}, {b1, &bob}, {a2, &ada}} {
+		got, err := s.TaskByNumber(ctx, c.task.ProjectID, c.task.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (got.Assignee == nil) != (c.want == nil) || c.want != nil && got.Assignee.ID != c.want.ID {
+			t.Errorf("task %d of project %d after UnassignTasks: %s", got.Number, got.ProjectID, taskString(got))
+		}
+		if c.want == nil && (got.Version != c.task.Version+1 || !got.Updated.Equal(later)) {
+			t.Errorf("unassigned task: version %d, updated %v; want %d at %v", got.Version, got.Updated, c.task.Version+1, later)
+		}
+	}
+}
