@@ -35,3 +35,18 @@ ensure_chromium() {
 	export ACANBAN_CHROMIUM="$bin"
 	echo "chromium: $("$bin" --version 2>/dev/null || echo "$bin")"
 }
+
+# ensure_kubo exports ACANBAN_IPFS_BIN, the Kubo daemon of the file store
+# tests, built once by scripts/kubo.sh (cached: later runs are instant).
+ensure_kubo() {
+	local bin="${ACANBAN_IPFS_BIN:-}"
+	if [ -z "$bin" ]; then
+		bin=$(scripts/kubo.sh) || bin=""
+	fi
+	if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+		_need "kubo (ipfs)"
+		return 0
+	fi
+	export ACANBAN_IPFS_BIN="$bin"
+	echo "kubo: $("$bin" version 2>/dev/null || echo "$bin")"
+}
