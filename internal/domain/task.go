@@ -55,8 +55,9 @@ type Task struct {
 	Created     time.Time
 	Updated     time.Time
 	Version     int
-	// Evidence of the work handed in, if any.
-	WorkURL string
+	// Evidence of the work handed in, if any: a URL or a file.
+	WorkURL  string
+	WorkFile *File
 }
 
 // Overdue reports whether the task is open past its deadline at now.
@@ -65,7 +66,7 @@ func (t Task) Overdue(now time.Time) bool {
 }
 
 // HandedIn reports whether work was handed in.
-func (t Task) HandedIn() bool { return t.WorkURL != "" }
+func (t Task) HandedIn() bool { return t.WorkURL != "" || t.WorkFile != nil }
 
 // TaskDraft is a task as typed in the create or edit form. Nil fields were
 // not in the form and stay as they are.

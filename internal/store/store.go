@@ -53,6 +53,7 @@ type Queries interface {
 	Members
 	Tasks
 	Comments
+	Files
 }
 
 // Users are accounts.
@@ -170,6 +171,9 @@ type Tasks interface {
 	// SetTaskStatus sets the status of task id and returns the one it had.
 	// Inside Atomic the task stays locked until the transaction ends.
 	SetTaskStatus(ctx context.Context, id int64, s domain.Status, now time.Time) (domain.Status, error)
+	// SetTaskWork records the evidence handed in for task id: a URL, or a
+	// file (0 for none), replacing what was there.
+	SetTaskWork(ctx context.Context, id int64, url string, file int64, now time.Time) error
 	// UnassignTasks clears user as assignee of the tasks of project.
 	UnassignTasks(ctx context.Context, project, user int64, now time.Time) error
 	AddTaskEvent(ctx context.Context, e domain.TaskEvent) error
@@ -190,4 +194,18 @@ type UserFilter struct {
 	Query         string        // folded; matches username or name
 	Roles         []domain.Role // empty: any
 	Limit, Offset int
+}
+
+// Files are the metadata of uploaded files, whose bytes are in files.Files.
+type Files interface {
+	// CreateFile records f and returns it with its ID.
+	CreateFile(ctx context.Context, f domain.File) (domain.File, error)
+	FileByID(ctx context.Context, id int64) (domain.File, error)
+	// FilesByCID lists the records of a CID, newest first: the same bytes
+	// may be uploaded to several projects, under several names.
+	FilesByCID(ctx context.Context, cid string) ([]domain.File, error)
+	// AddRevision makes file the next revision of a project's slot.
+	AddRevision(ctx context.Context, project int64, slot domain.Slot, file int64) (domain.Revision, error)
+	// Revisions lists a project's revisions of slot, newest first.
+	Revisions(ctx context.Context, project int64, slot domain.Slot) ([]domain.Revision, error)
 }

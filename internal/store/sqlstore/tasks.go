@@ -11,17 +11,22 @@ import (
 )
 
 const taskColumns = `t.id, t.project_id, t.number, t.name, t.description, t.created_by, t.status, t.deadline,
-	t.created_at, t.updated_at, t.version, t.work_url, a.id, a.username, a.name`
+	t.created_at, t.updated_at, t.version, t.work_url, a.id, a.username, a.name,
+	wf.id, wf.cid, wf.name, wf.size, wf.media_type`
 
-const taskFrom = ` FROM tasks t LEFT JOIN users a ON a.id = t.assignee_id`
+const taskFrom = ` FROM tasks t LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN files wf ON wf.id = t.work_file_id`
 
 func scanTask(r scanner) (domain.Task, error) {
 	var t domain.Task
 	var status string
-	var aID sql.NullInt64
-	var aUsername, aName sql.NullString
+	var aID, fID, fSize sql.NullInt64
+	var aUsername, aName, fCID, fName, fType sql.NullString
 	err := r.Scan(&t.ID, &t.ProjectID, &t.Number, &t.Name, &t.Description, &t.CreatedBy, &status, timeOrZero{&t.Deadline},
-		&t.Created, &t.Updated, &t.Version, &t.WorkURL, &aID, &aUsername, &aName)
+		&t.Created, &t.Updated, &t.Version, &t.WorkURL, &aID, &aUsername, &aName, &fID, &fCID, &fName, &fSize, &fType)
+	if fID.Valid {
+		t.WorkFile = &domain.File{ID: fID.Int64, ProjectID: t.ProjectID, CID: fCID.String, Name: fName.String,
+			Size: fSize.Int64, MediaType: fType.String}
+	}
 	t.Status = domain.Status(status)
 	t.Created, t.Updated = t.Created.UTC(), t.Updated.UTC()
 	if aID.Valid {
@@ -132,6 +137,19 @@ func (q queries) setTaskStatus(ctx context.Context, id int64, s domain.Status, n
 		return "", fmt.Errorf("move task %d: %w", id, err)
 	}
 	return domain.Status(from), nil
+}
+
+func (q queries) SetTaskWork(ctx context.Context, id int64, url string, file int64, now time.Time) error {
+	var fileID any
+	if file != 0 {
+		fileID = file
+	}
+	err := mustAffect(q.exec(ctx, `UPDATE tasks SET work_url = ?, work_file_id = ?, updated_at = ?, version = version + 1
+		WHERE id = ?`, url, fileID, now.UTC(), id))
+	if err != nil {
+		return fmt.Errorf("hand in task %d: %w", id, err)
+	}
+	return nil
 }
 
 func (q queries) UnassignTasks(ctx context.Context, project, user int64, now time.Time) error {
