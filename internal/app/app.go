@@ -15,6 +15,9 @@ import (
 	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/config"
+	"github.com/acanban/acanban/internal/files"
+	"github.com/acanban/acanban/internal/files/embedded"
+	"github.com/acanban/acanban/internal/files/kubo"
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store"
 	"github.com/acanban/acanban/internal/store/sqlite"
@@ -25,6 +28,7 @@ type App struct {
 	Config   config.Config
 	Logger   *slog.Logger
 	Store    store.Store
+	Files    files.Files
 	Accounts *accounts.Service
 	Projects *projects.Service
 	Sessions *auth.Sessions
@@ -40,13 +44,19 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	if err != nil {
 		return nil, err
 	}
+	fs, err := openFiles(cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	hasher := auth.NewHasher(auth.DefaultParams, runtime.NumCPU())
 	return &App{
 		Config:   cfg,
 		Logger:   logger,
 		Store:    st,
+		Files:    fs,
 		Accounts: &accounts.Service{Store: st, Hasher: hasher},
-		Projects: &projects.Service{Store: st},
+		Projects: &projects.Service{Store: st, Files: fs},
 		Sessions: &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime},
 	}, nil
 }
@@ -58,5 +68,14 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	return sqlite.Open(ctx, filepath.Join(cfg.Data, "acanban.db"))
 }
 
-// Close closes the store.
-func (a *App) Close() error { return a.Store.Close() }
+// openFiles opens the file store: a Kubo node when -ipfs-api is set, else
+// the embedded IPFS blockstore in the data folder.
+func openFiles(cfg config.Config) (files.Files, error) {
+	if cfg.IPFSAPI != "" {
+		return kubo.New(cfg.IPFSAPI)
+	}
+	return embedded.Open(filepath.Join(cfg.Data, "ipfs"))
+}
+
+// Close closes the stores.
+func (a *App) Close() error { return errors.Join(a.Files.Close(), a.Store.Close()) }

@@ -33,7 +33,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	cfg := a.Config
 	handler, err := web.New(web.Deps{
 		Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Sessions: a.Sessions, Logger: a.Logger,
-		Registration: cfg.Registration, TLS: cfg.TLS(), Location: cfg.Location,
+		Registration: cfg.Registration, TLS: cfg.TLS(), Location: cfg.Location, MaxUpload: cfg.MaxUpload,
 	})
 	if err != nil {
 		return err
@@ -72,7 +72,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if cfg.TLS() {
 		scheme = "https"
 	}
-	a.Logger.Info("acanban is serving", "url", scheme+"://"+ln.Addr().String(), "data", cfg.Data, "registration", cfg.Registration)
+	filesAt := "embedded"
+	if cfg.IPFSAPI != "" {
+		filesAt = cfg.IPFSAPI
+	}
+	a.Logger.Info("acanban is serving", "url", scheme+"://"+ln.Addr().String(), "data", cfg.Data,
+		"registration", cfg.Registration, "files", filesAt, "max_upload", cfg.MaxUpload)
 
 	if cfg.HTTPListen != "" {
 		rln, err := net.Listen("tcp", cfg.HTTPListen)

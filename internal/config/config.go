@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +34,10 @@ type Config struct {
 	LogFormat    string // text or json
 	// Location is the time zone in which dates are shown and deadlines typed.
 	Location *time.Location
+	// IPFSAPI is the RPC address of a Kubo node; empty for the embedded store.
+	IPFSAPI string
+	// MaxUpload is the largest file accepted, in bytes.
+	MaxUpload int64
 }
 
 // TLS reports whether the server speaks HTTPS.
@@ -56,6 +61,8 @@ var settings = []setting{
 	{"domain", "", "the site's domain name, for the HTTP to HTTPS redirect"},
 	{"log-level", "info", "least important log level shown: debug, info, warn or error"},
 	{"log-format", "text", "log format: text or json"},
+	{"ipfs-api", "", "RPC API of a Kubo node for the files (such as http://127.0.0.1:5001); empty for the embedded IPFS store in the data folder"},
+	{"max-upload", "100MiB", "largest file accepted: bytes, or a size such as 100MiB or 1GiB"},
 	{"timezone", "Local", "time zone of the dates shown and of the deadlines typed: an IANA name such as Asia/Ho_Chi_Minh, or Local for the server's"},
 }
 
@@ -176,6 +183,15 @@ func build(m map[string]string) (Config, error) {
 	} else {
 		c.Location = loc
 	}
+	if n, err := ParseSize(m["max-upload"]); err != nil || n <= 0 {
+		errs = append(errs, fmt.Errorf("max-upload: %q is not a size such as 100MiB", m["max-upload"]))
+	} else {
+		c.MaxUpload = n
+	}
+	c.IPFSAPI = m["ipfs-api"]
+	if c.IPFSAPI != "" && !strings.HasPrefix(c.IPFSAPI, "http://") && !strings.HasPrefix(c.IPFSAPI, "https://") {
+		errs = append(errs, fmt.Errorf("ipfs-api: %q is not an address such as http://127.0.0.1:5001", c.IPFSAPI))
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format: unknown format %q: use text or json", c.LogFormat))
 	}
@@ -219,4 +235,25 @@ func (c Config) Logger(w *os.File) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// ParseSize reads a size in bytes: a number, optionally followed by B, KB,
+// MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024).
+func ParseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	num, unit := s, ""
+	if i >= 0 {
+		num, unit = s[:i], strings.TrimSpace(s[i:])
+	}
+	mult, ok := map[string]float64{"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}[strings.ToLower(unit)]
+	if !ok || num == "" {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f < 0 || f*mult > 1<<50 {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	return int64(f * mult), nil
 }

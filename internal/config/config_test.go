@@ -108,3 +108,23 @@ func TestRedirectListenDefault(t *testing.T) {
 		t.Errorf("http-listen = %q; want :80 with TLS and a domain", c.HTTPListen)
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"100MiB": 100 << 20, "1048576": 1 << 20, "1.5 GiB": 3 << 29, "10MB": 10e6, "2kib": 2048} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "MiB", "ten", "-1", "5 parsecs"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) accepted", bad)
+		}
+	}
+	c, err := load(t, nil, nil)
+	if err != nil || c.MaxUpload != 100<<20 || c.IPFSAPI != "" {
+		t.Errorf("default max upload %d, ipfs api %q, %v", c.MaxUpload, c.IPFSAPI, err)
+	}
+	if _, err := load(t, []string{"-ipfs-api", "127.0.0.1:5001"}, nil); err == nil {
+		t.Error("an ipfs-api without scheme was accepted")
+	}
+}

@@ -20,6 +20,7 @@ const (
 	KindUnsupported                 // file type refused (415)
 	KindInvalid                     // a value breaks a rule (422)
 	KindTooMany                     // too many attempts, try later (429)
+	KindUnavailable                 // a service we need is down (503)
 )
 
 // Error is an error meant to be shown to the user. Message is a complete
@@ -69,6 +70,11 @@ func Unauthenticated(format string, args ...any) error {
 // TooMany reports too many attempts in a short time (429).
 func TooMany(format string, args ...any) error {
 	return newError(KindTooMany, "", format, args...)
+}
+
+// Unavailable reports a service we depend on that cannot be reached (503).
+func Unavailable(format string, args ...any) error {
+	return newError(KindUnavailable, "", format, args...)
 }
 
 // Malformed reports a request that cannot be read (400).

@@ -11,12 +11,15 @@ import (
 	"time"
 
 	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/files"
 	"github.com/acanban/acanban/internal/store"
 )
 
 // Service holds what project operations need.
 type Service struct {
 	Store store.Store
+	// Files holds the bytes of uploads.
+	Files files.Files
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -9,6 +9,9 @@ import (
 	"github.com/acanban/acanban/internal/projects"
 )
 
+// projectAccess is a viewer's access to a project.
+type projectAccess = projects.Access
+
 // projectView is what every project tab shows around its content.
 type projectView struct {
 	Project domain.Project

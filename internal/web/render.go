@@ -83,6 +83,7 @@ func (s *Server) funcs() template.FuncMap {
 		"statuses":   func() []domain.Status { return domain.Statuses },
 		"add":        func(a, b int) int { return a + b },
 		"comment":    newCommentNode,
+		"size":       humanSize,
 	}
 }
 
@@ -138,6 +139,8 @@ func statusOf(err error) int {
 		return http.StatusUnprocessableEntity
 	case domain.KindTooMany:
 		return http.StatusTooManyRequests
+	case domain.KindUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

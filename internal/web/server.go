@@ -29,6 +29,8 @@ type Deps struct {
 	TLS bool
 	// Location is the time zone of the dates shown and typed; nil is UTC.
 	Location *time.Location
+	// MaxUpload is the largest file accepted, in bytes; 0 is 100 MiB.
+	MaxUpload int64
 }
 
 // Server is the web application, an http.Handler.
@@ -49,6 +51,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Location == nil {
 		d.Location = time.UTC
+	}
+	if d.MaxUpload <= 0 {
+		d.MaxUpload = 100 << 20
 	}
 	s := &Server{Deps: d}
 	var err error
@@ -103,6 +108,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /p/{id}/tasks/{n}/edit", s.taskEdit)
 	mux.HandleFunc("POST /p/{id}/tasks/{n}/move", s.taskMove)
 	mux.HandleFunc("POST /p/{id}/tasks/{n}/comment", s.taskComment)
+	mux.HandleFunc("POST /p/{id}/tasks/{n}/work", s.taskWork)
+	mux.HandleFunc("GET /p/{id}/report", s.artifact(domain.SlotReport))
+	mux.HandleFunc("POST /p/{id}/report/upload", s.artifactUpload(domain.SlotReport))
+	mux.HandleFunc("GET /p/{id}/slides", s.artifact(domain.SlotSlides))
+	mux.HandleFunc("POST /p/{id}/slides/upload", s.artifactUpload(domain.SlotSlides))
+	mux.HandleFunc("GET /ipfs/{cid}", s.download)
 
 	mux.HandleFunc("GET /", s.notFound) // other methods on known paths: 405
 

@@ -2,9 +2,11 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/acanban/acanban/internal/domain"
 	"github.com/acanban/acanban/internal/projects"
@@ -85,7 +87,8 @@ func (s *Server) taskCreate(w http.ResponseWriter, r *http.Request) {
 // taskPageData is a task's page.
 type taskPageData struct {
 	projects.TaskPage
-	Statuses []domain.Status
+	Statuses  []domain.Status
+	CanHandIn bool // the viewer is the assignee
 }
 
 func (s *Server) taskPage(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +112,8 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, a projects.A
 		return
 	}
 	p := &page{Title: fmt.Sprintf("#%d %s", tp.Task.Number, tp.Task.Name),
-		Data: viewOf(a, "tasks", taskPageData{TaskPage: tp, Statuses: domain.Statuses}), Form: r.PostForm}
+		Data: viewOf(a, "tasks", taskPageData{TaskPage: tp, Statuses: domain.Statuses,
+			CanHandIn: a.Can(domain.HandIn) && tp.Task.Assignee != nil && tp.Task.Assignee.ID == a.Viewer.ID}), Form: r.PostForm}
 	if failure != nil {
 		p.Error, p.Field = s.message(r, failure)
 	}
@@ -208,4 +212,43 @@ func (s *Server) taskComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, fmt.Sprintf("/p/%d/tasks/%d#c%d", a.Project.ID, n, c.ID))
+}
+
+// taskWork hands in the evidence of a task: a file (multipart "file") or a
+// link ("url").
+func (s *Server) taskWork(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.project(w, r, domain.HandIn)
+	if !ok {
+		return
+	}
+	n, err := taskNumber(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	handedIn := false
+	var fields url.Values
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		fields, err = s.streamUpload(w, r, func(name string, body io.Reader) error {
+			_, err := s.Projects.HandInFile(r.Context(), a, n, name, body)
+			handedIn = err == nil
+			return err
+		})
+	} else if err = parseForm(w, r); err == nil {
+		fields = r.PostForm
+	}
+	if err == nil && !handedIn {
+		_, err = s.Projects.HandInURL(r.Context(), a, n, fields.Get("url"))
+	}
+	if k := domain.KindOf(err); k == domain.KindNotFound || k == domain.KindForbidden || k == domain.KindInternal && err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err != nil {
+		r.PostForm = fields
+		s.renderTask(w, r, a, statusOf(err), err)
+		return
+	}
+	s.setFlash(w, "Your work is handed in.")
+	redirect(w, r, fmt.Sprintf("/p/%d/tasks/%d", a.Project.ID, n))
 }
