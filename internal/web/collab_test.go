@@ -9,9 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -21,10 +19,8 @@ import (
 	"time"
 
 	"github.com/acanban/acanban/internal/accounts"
-	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/domain"
 	"github.com/acanban/acanban/internal/projects"
-	"github.com/acanban/acanban/internal/store/sqlite"
 )
 
 // account makes a user directly through the accounts service (any role,
@@ -1365,26 +1361,7 @@ func TestCollabConcurrentMembership(t *testing.T) {
 
 // newSiteIn is newSite with the site's time zone set to loc.
 func newSiteIn(t *testing.T, loc *time.Location) *site {
-	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "acanban.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	srv, err := New(Deps{
-		Store:        st,
-		Accounts:     &accounts.Service{Store: st, Hasher: auth.NewHasher(testParams, 4)},
-		Projects:     &projects.Service{Store: st},
-		Sessions:     &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime},
-		Registration: domain.RegistrationOpen,
-		Location:     loc,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return &site{Server: ts, srv: srv}
+	return newSiteWith(t, Deps{Location: loc}, nil)
 }
 
 // A deadline typed as a date is the end of that day in the site's time

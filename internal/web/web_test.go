@@ -15,6 +15,8 @@ import (
 	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/files"
+	"github.com/acanban/acanban/internal/files/embedded"
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store/sqlite"
 )
@@ -28,19 +30,35 @@ type site struct {
 }
 
 func newSite(t *testing.T, mode domain.RegistrationMode) *site {
+	return newSiteWith(t, Deps{Registration: mode}, nil)
+}
+
+// newSiteWith starts a site on a fresh SQLite database with the file store
+// fs (nil: a fresh embedded store); the fields of d left empty get the
+// defaults: open registration, fast password hashing.
+func newSiteWith(t *testing.T, d Deps, fs files.Files) *site {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "acanban.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv, err := New(Deps{
-		Store:        st,
-		Accounts:     &accounts.Service{Store: st, Hasher: auth.NewHasher(testParams, 4)},
-		Projects:     &projects.Service{Store: st},
-		Sessions:     &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime},
-		Registration: mode,
-	})
+	if fs == nil {
+		e, err := embedded.Open(filepath.Join(t.TempDir(), "ipfs"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { e.Close() })
+		fs = e
+	}
+	if d.Registration == "" {
+		d.Registration = domain.RegistrationOpen
+	}
+	d.Store = st
+	d.Accounts = &accounts.Service{Store: st, Hasher: auth.NewHasher(testParams, 4)}
+	d.Projects = &projects.Service{Store: st, Files: fs}
+	d.Sessions = &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime}
+	srv, err := New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
