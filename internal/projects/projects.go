@@ -86,10 +86,11 @@ func (s *Service) Create(ctx context.Context, u domain.User, d domain.ProjectDra
 
 var errStale = domain.Conflict("version", "Someone else changed this while you were editing it: reload the page to see their change, then make yours again.")
 
-// Edit applies d to the project. A non-zero version is the one the editor
-// started from: if the project changed since, the edit is refused rather
-// than undoing the other change.
-func (s *Service) Edit(ctx context.Context, a Access, d domain.ProjectDraft, version int) (domain.Project, error) {
+// Edit applies d to the project, merged with what changed since the editor
+// started from orig (see domain.ProjectDraft.Merge). A non-zero version is
+// a stricter check: if the project changed at all since that version, the
+// edit is refused.
+func (s *Service) Edit(ctx context.Context, a Access, d, orig domain.ProjectDraft, version int) (domain.Project, error) {
 	if err := a.Require(domain.EditProject); err != nil {
 		return a.Project, err
 	}
@@ -101,6 +102,9 @@ func (s *Service) Edit(ctx context.Context, a Access, d domain.ProjectDraft, ver
 		}
 		if version != 0 && version != p.Version {
 			return errStale
+		}
+		if d, err = d.Merge(orig, p); err != nil {
+			return err
 		}
 		if err := d.Apply(&p); err != nil {
 			return err

@@ -140,9 +140,11 @@ func (s *Service) CreateTask(ctx context.Context, a Access, d domain.TaskDraft) 
 	return t, err
 }
 
-// EditTask applies d to task number. A non-zero version is the one the
-// editor started from: if the task changed since, the edit is refused.
-func (s *Service) EditTask(ctx context.Context, a Access, number int, d domain.TaskDraft, version int) (domain.Task, error) {
+// EditTask applies d to task number, merged with what changed since the
+// editor started from orig (see domain.TaskDraft.Merge). A non-zero version
+// is a stricter check: if the task changed at all since, the edit is
+// refused.
+func (s *Service) EditTask(ctx context.Context, a Access, number int, d, orig domain.TaskDraft, version int) (domain.Task, error) {
 	if err := a.Require(domain.WriteTask); err != nil {
 		return domain.Task{}, err
 	}
@@ -154,6 +156,9 @@ func (s *Service) EditTask(ctx context.Context, a Access, number int, d domain.T
 		}
 		if version != 0 && version != t.Version {
 			return errStale
+		}
+		if d, err = d.Merge(orig, t); err != nil {
+			return err
 		}
 		from := t.Status
 		if err := s.applyTask(ctx, q, a, &t, d); err != nil {

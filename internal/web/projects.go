@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/acanban/acanban/internal/domain"
 	"github.com/acanban/acanban/internal/projects"
@@ -113,10 +114,42 @@ func (s *Server) projectEditForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := a.Project
-	s.render(w, r, http.StatusOK, "project_edit", &page{Title: "Edit " + p.Name, Data: viewOf(a, "info", nil),
-		Form: url.Values{"name": {p.Name}, "description": {p.Description}, "department": {p.Department},
-			"deadline": {formTime(p.Deadline, s.Location)}, "version": {fmt.Sprint(p.Version)}}})
+	s.render(w, r, http.StatusOK, "project_edit", &page{Title: "Edit " + a.Project.Name, Data: viewOf(a, "info", nil),
+		Form: s.projectForm(a.Project, nil)})
+}
+
+// projectForm fills the edit form from p: its values, and the same as
+// the orig_ fields of the three-way merge. With submitted values, those
+// stay and only the orig_ fields are refreshed from p.
+func (s *Server) projectForm(p domain.Project, submitted url.Values) url.Values {
+	stored := map[string]string{"name": p.Name, "description": p.Description, "department": p.Department,
+		"deadline": formTime(p.Deadline, s.Location)}
+	return mergeForm(stored, submitted)
+}
+
+// mergeForm returns the form of stored values, or of the submitted ones,
+// with orig_ fields set to the stored values.
+func mergeForm(stored map[string]string, submitted url.Values) url.Values {
+	f := url.Values{}
+	for k, v := range submitted {
+		f[k] = v
+	}
+	for k, v := range stored {
+		if submitted == nil {
+			f.Set(k, v)
+		}
+		f.Set("orig_"+k, v)
+	}
+	return f
+}
+
+// draftOrig reads the orig_ fields of an edit form.
+func (s *Server) origDeadline(r *http.Request) *time.Time {
+	d, err := s.deadlineField(r, "orig_deadline")
+	if err != nil {
+		return nil
+	}
+	return d
 }
 
 func (s *Server) projectEdit(w http.ResponseWriter, r *http.Request) {
@@ -134,10 +167,21 @@ func (s *Server) projectEdit(w http.ResponseWriter, r *http.Request) {
 		_, err = s.Projects.Edit(r.Context(), a, domain.ProjectDraft{
 			Name: optional(r, "name"), Description: optional(r, "description"),
 			Department: optional(r, "department"), Deadline: deadline,
+		}, domain.ProjectDraft{
+			Name: optional(r, "orig_name"), Description: optional(r, "orig_description"),
+			Department: optional(r, "orig_department"), Deadline: s.origDeadline(r),
 		}, version(r))
 	}
 	if err != nil {
-		s.formError(w, r, "project_edit", p, err)
+		p.Error, p.Field = s.message(r, err)
+		p.Form = r.PostForm
+		if domain.KindOf(err) == domain.KindConflict {
+			// Show what is stored now; a second save replaces it.
+			if fresh, ferr := s.Projects.Open(r.Context(), a.Viewer, a.Project.ID); ferr == nil {
+				p.Form = s.projectForm(fresh.Project, r.PostForm)
+			}
+		}
+		s.render(w, r, statusOf(err), "project_edit", p)
 		return
 	}
 	redirect(w, r, fmt.Sprintf("/p/%d/info", a.Project.ID))

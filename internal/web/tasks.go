@@ -43,15 +43,23 @@ func (s *Server) taskCreateForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // taskDraft reads the task fields of a posted form.
-func (s *Server) taskDraft(r *http.Request) (domain.TaskDraft, error) {
-	deadline, err := s.deadlineField(r, "deadline")
+func (s *Server) taskDraft(r *http.Request) (domain.TaskDraft, error) { return s.readTaskDraft(r, "") }
+
+// origDraft reads the orig_ fields of a task edit form: the values the
+// editor started from.
+func (s *Server) origDraft(r *http.Request) (domain.TaskDraft, error) {
+	return s.readTaskDraft(r, "orig_")
+}
+
+func (s *Server) readTaskDraft(r *http.Request, prefix string) (domain.TaskDraft, error) {
+	deadline, err := s.deadlineField(r, prefix+"deadline")
 	if err != nil {
 		return domain.TaskDraft{}, err
 	}
-	d := domain.TaskDraft{Name: optional(r, "name"), Description: optional(r, "description"),
-		Assignee: optional(r, "assignee"), Deadline: deadline}
-	if r.PostForm.Has("status") {
-		st, err := domain.ParseStatus(r.PostForm.Get("status"))
+	d := domain.TaskDraft{Name: optional(r, prefix+"name"), Description: optional(r, prefix+"description"),
+		Assignee: optional(r, prefix+"assignee"), Deadline: deadline}
+	if r.PostForm.Has(prefix + "status") {
+		st, err := domain.ParseStatus(r.PostForm.Get(prefix + "status"))
 		if err != nil {
 			return d, err
 		}
@@ -120,13 +128,14 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, a projects.A
 	s.render(w, r, status, "task", p)
 }
 
-func taskForm(t domain.Task, s *Server) url.Values {
-	f := url.Values{"name": {t.Name}, "description": {t.Description}, "deadline": {formTime(t.Deadline, s.Location)},
-		"status": {string(t.Status)}, "version": {strconv.Itoa(t.Version)}}
+// taskForm fills the edit form from t (see projectForm).
+func (s *Server) taskForm(t domain.Task, submitted url.Values) url.Values {
+	stored := map[string]string{"name": t.Name, "description": t.Description, "deadline": formTime(t.Deadline, s.Location),
+		"status": string(t.Status), "assignee": ""}
 	if t.Assignee != nil {
-		f.Set("assignee", t.Assignee.Username)
+		stored["assignee"] = t.Assignee.Username
 	}
-	return f
+	return mergeForm(stored, submitted)
 }
 
 func (s *Server) taskEditForm(w http.ResponseWriter, r *http.Request) {
@@ -143,7 +152,7 @@ func (s *Server) taskEditForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderTaskForm(w, r, a, "task_edit", http.StatusOK, tp.Task, &page{Title: fmt.Sprintf("Edit #%d", n), Form: taskForm(tp.Task, s)})
+	s.renderTaskForm(w, r, a, "task_edit", http.StatusOK, tp.Task, &page{Title: fmt.Sprintf("Edit #%d", n), Form: s.taskForm(tp.Task, nil)})
 }
 
 func (s *Server) taskEdit(w http.ResponseWriter, r *http.Request) {
@@ -163,7 +172,10 @@ func (s *Server) taskEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	var t domain.Task
 	if err == nil {
-		t, err = s.Projects.EditTask(r.Context(), a, n, d, version(r))
+		var orig domain.TaskDraft
+		if orig, err = s.origDraft(r); err == nil {
+			t, err = s.Projects.EditTask(r.Context(), a, n, d, orig, version(r))
+		}
 	}
 	if domain.KindOf(err) == domain.KindNotFound {
 		s.fail(w, r, err)
@@ -176,6 +188,9 @@ func (s *Server) taskEdit(w http.ResponseWriter, r *http.Request) {
 		if terr != nil {
 			s.fail(w, r, terr)
 			return
+		}
+		if domain.KindOf(err) == domain.KindConflict {
+			p.Form = s.taskForm(tp.Task, r.PostForm) // what is stored now; a second save replaces it
 		}
 		s.renderTaskForm(w, r, a, "task_edit", statusOf(err), tp.Task, p)
 		return
