@@ -139,17 +139,27 @@ func ArtifactType(name string, head []byte) (string, error) {
 	return "", &Error{Kind: KindUnsupported, Field: "file", Message: "“" + name + "” is not an accepted type: upload " + AcceptedArtifacts + "."}
 }
 
+// plainTextExts are the names under which text may be shown as text; text
+// under any other name (page.html, icon.svg, app.js) downloads as a file.
+var plainTextExts = map[string]bool{".txt": true, ".log": true, ".csv": true, ".md": true, ".rst": true, ".tex": true,
+	".json": true, ".yaml": true, ".yml": true, ".go": true, ".py": true, ".c": true, ".h": true, ".java": true, ".sql": true}
+
 // EvidenceType guesses the media type of a file handed in as task evidence
-// (any type is accepted) from its content, then its name.
+// (any type is accepted) from its content and its name.
 func EvidenceType(name string, head []byte) string {
+	ext := strings.ToLower(path.Ext(name))
 	for _, t := range artifactTypes {
 		for _, e := range t.exts {
-			if e == strings.ToLower(path.Ext(name)) && t.content(head) {
+			if e == ext && t.content(head) {
 				return t.mediaType
 			}
 		}
 	}
-	return http.DetectContentType(head)
+	sniffed := http.DetectContentType(head)
+	if strings.HasPrefix(sniffed, "text/") && !plainTextExts[ext] {
+		return "application/octet-stream"
+	}
+	return sniffed
 }
 
 // inlineTypes are media types a browser may show in place without running

@@ -87,15 +87,15 @@ func (s *Service) applyTask(ctx context.Context, q store.Queries, a Access, t *d
 		if name == "" {
 			return domain.Invalid("name", "Give the task a name.")
 		}
-		if len([]rune(name)) > domain.MaxTaskName || strings.ContainsAny(name, "\x00\r\n") {
-			return domain.Invalid("name", "A task name is one line of at most %d characters.", domain.MaxTaskName)
+		if err := domain.ValidateLine("name", name, domain.MaxTaskName); err != nil {
+			return err
 		}
 		t.Name = name
 	}
 	if d.Description != nil {
 		desc := strings.TrimSpace(strings.ReplaceAll(*d.Description, "\r\n", "\n"))
-		if len([]rune(desc)) > domain.MaxDescription {
-			return domain.Invalid("description", "A description has at most %d characters.", domain.MaxDescription)
+		if err := domain.ValidateText("description", desc, domain.MaxDescription); err != nil {
+			return err
 		}
 		t.Description = desc
 	}
@@ -209,8 +209,8 @@ func (s *Service) Comment(ctx context.Context, a Access, number int, body string
 	if body == "" {
 		return domain.Comment{}, domain.Invalid("content", "Write something before posting.")
 	}
-	if len([]rune(body)) > domain.MaxComment {
-		return domain.Comment{}, domain.Invalid("content", "A comment has at most %d characters.", domain.MaxComment)
+	if err := domain.ValidateText("content", body, domain.MaxComment); err != nil {
+		return domain.Comment{}, err
 	}
 	t, err := s.task(ctx, s.Store, a, number)
 	if err != nil {

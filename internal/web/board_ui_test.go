@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -143,5 +144,51 @@ func TestUIBoardKeyboard(t *testing.T) {
 	focus, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.closest('.kcard')?.id || document.activeElement.tagName`))
 	if focus != "task-1" {
 		t.Errorf("focus after moving is on %q; want inside the moved card", focus)
+	}
+}
+
+// TestUIBoardTouch drags a card with a finger, by its handle, on a phone
+// screen where the columns are one above the other.
+func TestUIBoardTouch(t *testing.T) {
+	_, ctx, board := boardSite(t)
+	touch := func(typ input.DispatchTouchEventType, x, y float64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			p := input.DispatchTouchEventParams{Type: typ}
+			if typ != input.DispatchTouchEventTypeTouchEnd {
+				p.TouchPoints = []*input.TouchPoint{{X: x, Y: y}}
+			}
+			_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, p)
+			return err
+		})
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 1400, chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(board), chromedp.WaitVisible(chromedp.CSS("#task-1 .grip"))); err != nil {
+		t.Fatal(err)
+	}
+	center := func(sel string) (float64, float64) {
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const r = document.querySelector('`+sel+
+			`').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`))
+		if err != nil || len(r) != 2 {
+			t.Fatalf("position of %s: %v %v", sel, r, err)
+		}
+		return r[0], r[1]
+	}
+	x0, y0 := center("#task-1 .grip")
+	x1, y1 := center(".column.doing .cards")
+	steps := []chromedp.Action[chromedp.Void]{touch(input.DispatchTouchEventTypeTouchStart, x0, y0)}
+	for i := 1; i <= 10; i++ {
+		f := float64(i) / 10
+		steps = append(steps, touch(input.DispatchTouchEventTypeTouchMove, x0+(x1-x0)*f, y0+(y1-y0)*f))
+	}
+	steps = append(steps, touch(input.DispatchTouchEventTypeTouchEnd, 0, 0))
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+	waitColumn(t, ctx, 1, "doing")
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#task-1"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := columnOf(t, ctx, 1); got != "doing" {
+		t.Errorf("after reload card #1 is in %q; want doing", got)
 	}
 }

@@ -81,7 +81,8 @@ func pageNumber(r *http.Request) int {
 	if err != nil || n < 1 {
 		return 1
 	}
-	return n
+	return min(n, 1_000_000) // past any list, and no overflow of the offset
+
 }
 
 // pager is the navigation of a paginated list.

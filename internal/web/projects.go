@@ -12,9 +12,10 @@ import (
 
 // projectListPage is /p: the projects the viewer may see, searchable.
 type projectListPage struct {
-	Query    string
-	Projects []domain.ProjectSummary
-	Pager    pager
+	Query     string
+	Projects  []domain.ProjectSummary
+	Pager     pager
+	CanCreate bool
 }
 
 func (s *Server) projectList(w http.ResponseWriter, r *http.Request) {
@@ -30,7 +31,7 @@ func (s *Server) projectList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "projects", &page{Title: "Projects", Data: projectListPage{
-		Query: q, Projects: ps, Pager: newPager(r, pn, total, projects.PageSize),
+		Query: q, Projects: ps, Pager: newPager(r, pn, total, projects.PageSize), CanCreate: domain.CanCreateProject(*v),
 	}})
 }
 

@@ -160,6 +160,10 @@ func (s *Server) message(r *http.Request, err error) (string, string) {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	msg, _ := s.message(r, err)
+	if wantsJSON(r) {
+		writeJSON(w, status, map[string]string{"error": msg})
+		return
+	}
 	p := &page{Title: http.StatusText(status), Error: msg, Data: status}
 	if status == http.StatusUnauthorized {
 		p.Next = r.URL.RequestURI()
@@ -169,6 +173,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p.Next = safeNext(p.Next)
 	}
 	s.render(w, r, status, "error", p)
+}
+
+// failStatus renders the error page with a status that no domain error
+// kind carries.
+func (s *Server) failStatus(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.render(w, r, status, "error", &page{Title: http.StatusText(status), Error: msg, Data: status})
 }
 
 // formError re-renders a form page with err's message and status.
@@ -307,14 +317,21 @@ func formTime(t time.Time, loc *time.Location) string {
 }
 
 // commentNode is a comment with what its template needs from the page:
-// the project, the task number and whether the viewer may reply.
+// the project, the task number, whether the viewer may reply, and the page
+// (a refused reply is shown again in its own form).
 type commentNode struct {
-	C *domain.Comment
-	P int64
-	N int
-	W bool
+	C    *domain.Comment
+	P    int64
+	N    int
+	W    bool
+	Page *page
 }
 
-func newCommentNode(c *domain.Comment, project int64, task int, write bool) commentNode {
-	return commentNode{C: c, P: project, N: task, W: write}
+func newCommentNode(c *domain.Comment, project int64, task int, write bool, pg *page) commentNode {
+	return commentNode{C: c, P: project, N: task, W: write, Page: pg}
+}
+
+// Refused reports whether the page shows a refused reply to this comment.
+func (n commentNode) Refused() bool {
+	return n.Page != nil && n.Page.Error != "" && n.Page.Form.Get("parent") == fmt.Sprint(n.C.ID)
 }

@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/acanban/acanban/internal/accounts"
@@ -36,6 +37,7 @@ type Deps struct {
 // Server is the web application, an http.Handler.
 type Server struct {
 	Deps
+	mux     *http.ServeMux
 	pages   *pages
 	assets  *assets
 	handler http.Handler
@@ -116,10 +118,20 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /ipfs/{cid}", s.download)
 
 	mux.HandleFunc("GET /", s.notFound) // other methods on known paths: 405
+	s.mux = mux
 
 	return mux
 }
 
+// notFound answers a GET that no route takes: 405 when the path takes
+// POST (a form's address typed in the address bar), 404 otherwise.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	post := r.Clone(r.Context())
+	post.Method = http.MethodPost
+	if _, pattern := s.mux.Handler(post); strings.HasPrefix(pattern, "POST ") {
+		w.Header().Set("Allow", "POST")
+		s.failStatus(w, r, http.StatusMethodNotAllowed, "This address takes a form submission (POST), not a page visit.")
+		return
+	}
 	s.fail(w, r, domain.NotFound("There is no page at %s.", r.URL.Path))
 }

@@ -20,11 +20,14 @@ const formSlack = 64 << 10
 // uploadDeadline is how long a large upload may take to arrive.
 const uploadDeadline = 30 * time.Minute
 
-// sizeGuard counts the bytes of an uploaded file and fails past max.
+// sizeGuard counts the bytes of an uploaded file, fails past max, and
+// notes whether reading the request failed (a body cut short is the
+// client's doing, not ours).
 type sizeGuard struct {
 	r        io.Reader
 	n, max   int64
 	exceeded bool
+	broken   error
 }
 
 func (g *sizeGuard) Read(p []byte) (int, error) {
@@ -38,6 +41,9 @@ func (g *sizeGuard) Read(p []byte) (int, error) {
 	if errors.As(err, &mbe) {
 		g.exceeded = true
 		return n, errTooLarge
+	}
+	if err != nil && err != io.EOF {
+		g.broken = err
 	}
 	return n, err
 }
@@ -87,6 +93,9 @@ func (s *Server) streamUpload(w http.ResponseWriter, r *http.Request, onFile fun
 			err := onFile(part.FileName(), guard)
 			if guard.exceeded {
 				return fields, s.tooLarge()
+			}
+			if guard.broken != nil {
+				return fields, domain.Malformed("The upload was cut short (%v): send it again.", guard.broken)
 			}
 			if err != nil {
 				return fields, err

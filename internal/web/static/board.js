@@ -28,7 +28,6 @@
   const rebuildButtons = (card, to) => {
     const form = card.querySelector("form");
     if (!form) return;
-    const n = card.dataset.n;
     for (const b of form.querySelectorAll("button")) b.remove();
     for (const col of board.querySelectorAll(".column")) {
       const st = col.dataset.status;
@@ -38,7 +37,6 @@
       b.name = "status";
       b.value = st;
       b.textContent = title;
-      b.setAttribute("aria-label", "Move #" + n + " to " + title);
       form.append(b);
     }
   };
@@ -65,7 +63,9 @@
         credentials: "same-origin",
       });
       const body = await res.json().catch(() => ({}));
+      if (res.status === 401) throw new Error("Your session has ended: reload the page and log in again.");
       if (!res.ok) throw new Error(body.error || "The move failed (" + res.status + ").");
+      status.classList.remove("error");
       status.textContent = "Moved #" + card.dataset.n + " to " + to.querySelector("h2").firstChild.textContent.trim() + ".";
     } catch (err) {
       place(card, from);
@@ -76,16 +76,34 @@
     }
   };
 
+  // A mouse drags a card from anywhere on it; a finger only from its handle,
+  // so that the page still scrolls under a finger elsewhere.
   board.addEventListener("pointerdown", (e) => {
     const card = e.target.closest(".kcard");
     if (!card || e.button !== 0 || e.target.closest("a, button, select, input, textarea")) return;
-    drag = { card, id: e.pointerId, x: e.clientX, y: e.clientY, moved: false };
+    if (e.pointerType !== "mouse" && !e.target.closest(".grip")) return;
+    drag = { card, id: e.pointerId, x: e.pageX, y: e.pageY, moved: false };
   });
+
+  // Near the top or bottom of the window, a drag scrolls the page: on a
+  // phone the columns are one above the other.
+  let scrolling = 0;
+  const autoscroll = (y) => {
+    const edge = 60;
+    const speed = y < edge ? -(edge - y) / 3 : y > innerHeight - edge ? (y - innerHeight + edge) / 3 : 0;
+    cancelAnimationFrame(scrolling);
+    if (!speed || !drag) return;
+    const step = () => {
+      scrollBy(0, speed);
+      if (drag) scrolling = requestAnimationFrame(step);
+    };
+    scrolling = requestAnimationFrame(step);
+  };
 
   board.addEventListener("pointermove", (e) => {
     if (!drag || e.pointerId !== drag.id) return;
-    const dx = e.clientX - drag.x;
-    const dy = e.clientY - drag.y;
+    const dx = e.pageX - drag.x;
+    const dy = e.pageY - drag.y;
     if (!drag.moved) {
       if (Math.hypot(dx, dy) < 6) return;
       drag.moved = true;
@@ -94,6 +112,7 @@
     }
     e.preventDefault();
     drag.card.style.transform = "translate(" + dx + "px, " + dy + "px)";
+    autoscroll(e.clientY);
     for (const col of board.querySelectorAll(".column")) col.classList.remove("over");
     const col = columnAt(e.clientX, e.clientY);
     if (col) col.classList.add("over");
@@ -103,6 +122,7 @@
     if (!drag || e.pointerId !== drag.id) return;
     const { card, moved } = drag;
     drag = null;
+    cancelAnimationFrame(scrolling);
     card.classList.remove("dragging");
     card.style.transform = "";
     for (const col of board.querySelectorAll(".column")) col.classList.remove("over");
