@@ -28,6 +28,7 @@ func New() *Renderer {
 	p.RequireNoReferrerOnLinks(true)
 	p.AllowAttrs("type", "checked", "disabled").Matching(bluemonday.SpaceSeparatedTokens).OnElements("input")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(mention|task-ref)$`)).OnElements("a")
+	p.AllowAttrs("alt", "title").Matching(regexp.MustCompile(`^[^<>"]*$`)).OnElements("img") // any text, escaped
 	return &Renderer{
 		md:     goldmark.New(goldmark.WithExtensions(extension.GFM, refs{})),
 		policy: p,

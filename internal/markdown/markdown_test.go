@@ -40,6 +40,9 @@ func TestRefs(t *testing.T) {
 		{"a#3 and #0 and #3x", `a#3 and #0 and #3x`},
 		{"`@ada #3`", `<code>@ada #3</code>`},
 		{"@a", `@a`},
+		{"**@ada** _#2_", `<strong><a href="/u/ada" class="mention" rel="nofollow noreferrer">@ada</a></strong> <em><a href="/p/7/tasks/2" class="task-ref" rel="nofollow noreferrer">#2</a></em>`},
+		{"[@ada and #1](https://e.org)", `<a href="https://e.org" rel="nofollow noreferrer noopener" target="_blank">@ada and #1</a>`},
+		{"![@ada](/x.png)", `<img src="/x.png" alt="@ada">`},
 		{"@" + strings.Repeat("a", 33), "@" + strings.Repeat("a", 33)},
 	} {
 		got := strings.TrimSpace(string(r.RenderIn(7, c.in)))

@@ -40,6 +40,25 @@ func (refs) Extend(m goldmark.Markdown) {
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(refRenderer{}, 999)))
 }
 
+// newRef makes a reference node whose child is its text as written, so
+// that inside a link or an image's alt text it is plain text.
+func newRef(seg text.Segment, n int, written, href, cls string) *refNode {
+	r := &refNode{text: written, href: href, cls: cls}
+	r.AppendChild(r, ast.NewTextSegment(text.NewSegment(seg.Start, seg.Start+n)))
+	return r
+}
+
+// inLink reports whether n is inside a link or an image.
+func inLink(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		switch p.Kind() {
+		case ast.KindLink, ast.KindImage, ast.KindAutoLink:
+			return true
+		}
+	}
+	return false
+}
+
 type refParser struct{}
 
 func (refParser) Trigger() []byte { return []byte{'@', '#'} }
@@ -48,14 +67,14 @@ func (refParser) Trigger() []byte { return []byte{'@', '#'} }
 // so that emails (ada@example.edu) and anchors (page#3) stay text.
 func opensRef(r rune) bool {
 	return r == '\n' || unicode.IsSpace(r) || r == '(' || r == '[' || r == '{' || r == ',' || r == ';' ||
-		r == ':' || r == '"' || r == '\'' || r == '!' || r == '?'
+		r == ':' || r == '"' || r == '\'' || r == '!' || r == '?' || r == '*' || r == '_' || r == '~'
 }
 
 func (refParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	if prev := block.PrecendingCharacter(); prev != '\n' && prev != 0 && !opensRef(prev) {
 		return nil
 	}
-	line, _ := block.PeekLine()
+	line, seg := block.PeekLine()
 	if len(line) < 2 {
 		return nil
 	}
@@ -73,7 +92,7 @@ func (refParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) as
 		}
 		name := toLower(string(line[1:n]))
 		block.Advance(n)
-		return &refNode{text: string(line[:n]), href: "/u/" + name, cls: "mention"}
+		return newRef(seg, n, string(line[:n]), "/u/"+name, "mention")
 	case '#':
 		project, ok := pc.Get(projectKey).(int64)
 		if !ok || line[1] < '1' || line[1] > '9' {
@@ -82,11 +101,11 @@ func (refParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) as
 		for n < len(line) && n <= 9 && line[n] >= '0' && line[n] <= '9' {
 			n++
 		}
-		if n < len(line) && (line[n] >= '0' && line[n] <= '9' || isWordByte(line[n])) {
+		if n < len(line) && (line[n] >= '0' && line[n] <= '9' || isLetter(line[n])) {
 			return nil
 		}
 		block.Advance(n)
-		return &refNode{text: string(line[:n]), href: fmt.Sprintf("/p/%d/tasks/%s", project, line[1:n]), cls: "task-ref"}
+		return newRef(seg, n, string(line[:n]), fmt.Sprintf("/p/%d/tasks/%s", project, line[1:n]), "task-ref")
 	}
 	return nil
 }
@@ -95,9 +114,7 @@ func isUsernameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'
 }
 
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
-}
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func toLower(s string) string {
 	b := []byte(s)
@@ -113,9 +130,14 @@ type refRenderer struct{}
 
 func (refRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindRef, func(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+		n := node.(*refNode)
+		if inLink(n) {
+			return ast.WalkContinue, nil // its text child only
+		}
 		if entering {
-			n := node.(*refNode)
-			fmt.Fprintf(w, `<a href="%s" class="%s">%s</a>`, util.EscapeHTML([]byte(n.href)), n.cls, util.EscapeHTML([]byte(n.text)))
+			fmt.Fprintf(w, `<a href="%s" class="%s">`, util.EscapeHTML([]byte(n.href)), n.cls)
+		} else {
+			w.WriteString("</a>")
 		}
 		return ast.WalkContinue, nil
 	})
