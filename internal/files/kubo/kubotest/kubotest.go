@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -38,14 +39,33 @@ type Daemon struct {
 	cmd  *exec.Cmd
 	repo string
 	bin  string
-	log  *bytes.Buffer
+	log  *syncBuffer
+}
+
+// syncBuffer is the daemon's log: written by the process's output copier,
+// read by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // Start initialises a repository and starts `ipfs daemon --offline`,
 // stopped when the test ends.
 func Start(t testing.TB) *Daemon {
 	t.Helper()
-	d := &Daemon{repo: t.TempDir(), bin: Binary(t), log: &bytes.Buffer{}}
+	d := &Daemon{repo: t.TempDir(), bin: Binary(t), log: &syncBuffer{}}
 	if out, err := d.ipfs("init", "--profile=test").CombinedOutput(); err != nil {
 		t.Fatalf("ipfs init: %v\n%s", err, out)
 	}
