@@ -19,6 +19,8 @@ type Project struct {
 	// Version counts edits, so that an edit made from a stale form is
 	// refused instead of silently undoing another.
 	Version int
+	// Published is when an assistant published the results; zero: not yet.
+	Published time.Time
 }
 
 // Member is a user's place in a project.
@@ -90,6 +92,8 @@ type ProjectSummary struct {
 	Overdue      int
 	NextDeadline time.Time // nearest deadline not passed: the project's or an open task's
 	Members      int
+	Doing        int       // tasks in progress
+	LastActivity time.Time // latest change of a task, comment, file or grade
 }
 
 // Percent is the share of done tasks, 0 to 100.

@@ -54,6 +54,7 @@ type Queries interface {
 	Tasks
 	Comments
 	Files
+	Evaluations
 }
 
 // Users are accounts.
@@ -208,4 +209,17 @@ type Files interface {
 	AddRevision(ctx context.Context, project int64, slot domain.Slot, file int64) (domain.Revision, error)
 	// Revisions lists a project's revisions of slot, newest first.
 	Revisions(ctx context.Context, project int64, slot domain.Slot) ([]domain.Revision, error)
+}
+
+// Evaluations are grades (each version kept), adjustments and publication.
+type Evaluations interface {
+	AddEvaluation(ctx context.Context, e domain.Evaluation) (domain.Evaluation, error)
+	// Evaluations lists every version of every grade of a project, oldest
+	// first, with the grader's ID, username, name and role.
+	Evaluations(ctx context.Context, project int64) ([]domain.Evaluation, error)
+	AddAdjustment(ctx context.Context, a domain.Adjustment) (domain.Adjustment, error)
+	// Adjustments lists every version of every adjustment, oldest first.
+	Adjustments(ctx context.Context, project int64) ([]domain.Adjustment, error)
+	// PublishResults makes the project's results visible to its students.
+	PublishResults(ctx context.Context, project int64, at time.Time) error
 }

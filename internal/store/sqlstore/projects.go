@@ -9,12 +9,12 @@ import (
 	"github.com/acanban/acanban/internal/store"
 )
 
-const projectColumns = `p.id, p.name, p.description, p.department, p.created_by, p.created_at, p.updated_at, p.deadline, p.version`
+const projectColumns = `p.id, p.name, p.description, p.department, p.created_by, p.created_at, p.updated_at, p.deadline, p.version, p.published_at`
 
 func scanProject(r scanner, extra ...any) (domain.Project, error) {
 	var p domain.Project
 	err := r.Scan(append([]any{&p.ID, &p.Name, &p.Description, &p.Department, &p.CreatedBy, &p.Created, &p.Updated,
-		timeOrZero{&p.Deadline}, &p.Version}, extra...)...)
+		timeOrZero{&p.Deadline}, &p.Version, timeOrZero{&p.Published}}, extra...)...)
 	p.Created, p.Updated = p.Created.UTC(), p.Updated.UTC()
 	return p, err
 }
@@ -80,12 +80,19 @@ const summaryColumns = `,
 	(SELECT COUNT(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'done'),
 	(SELECT COUNT(*) FROM tasks t WHERE t.project_id = p.id AND t.status <> 'done' AND t.deadline < ?),
 	(SELECT MIN(t.deadline) FROM tasks t WHERE t.project_id = p.id AND t.status <> 'done' AND t.deadline >= ?),
-	(SELECT COUNT(*) FROM project_members m WHERE m.project_id = p.id)`
+	(SELECT COUNT(*) FROM project_members m WHERE m.project_id = p.id),
+	(SELECT COUNT(*) FROM tasks t WHERE t.project_id = p.id AND t.status = 'doing'),
+	(SELECT MAX(x) FROM (
+		SELECT MAX(t.updated_at) AS x FROM tasks t WHERE t.project_id = p.id
+		UNION ALL SELECT MAX(c.created_at) FROM comments c JOIN tasks t ON t.id = c.task_id WHERE t.project_id = p.id
+		UNION ALL SELECT MAX(f.created_at) FROM files f WHERE f.project_id = p.id
+		UNION ALL SELECT MAX(e.created_at) FROM evaluations e WHERE e.project_id = p.id
+		UNION ALL SELECT p.updated_at) AS activity)`
 
 func scanSummary(r scanner, now time.Time) (domain.ProjectSummary, error) {
 	var s domain.ProjectSummary
 	var next time.Time
-	p, err := scanProject(r, &s.Tasks, &s.Done, &s.Overdue, timeOrZero{&next}, &s.Members)
+	p, err := scanProject(r, &s.Tasks, &s.Done, &s.Overdue, timeOrZero{&next}, &s.Members, &s.Doing, timeOrZero{&s.LastActivity})
 	s.Project = p
 	s.NextDeadline = next
 	if !p.Deadline.IsZero() && !p.Deadline.Before(now) && (next.IsZero() || p.Deadline.Before(next)) {

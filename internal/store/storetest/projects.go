@@ -37,6 +37,8 @@ var projectTests = []suiteTest{
 	{"Files", testFiles},
 	{"Revisions", testRevisions},
 	{"TaskWork", testTaskWork},
+	{"Evaluations", testEvaluations},
+	{"AdjustmentsAndPublication", testAdjustmentsAndPublication},
 	{"SetTaskStatus", testSetTaskStatus},
 	{"TaskMovesConcurrent", testTaskMovesConcurrent},
 	{"SetTaskStatusConcurrent", testSetTaskStatusConcurrent},
