@@ -38,6 +38,8 @@ type Config struct {
 	IPFSAPI string
 	// MaxUpload is the largest file accepted, in bytes.
 	MaxUpload int64
+	// Scale is the grading scale and the weights of the final grade.
+	Scale domain.Scale
 }
 
 // TLS reports whether the server speaks HTTPS.
@@ -63,6 +65,11 @@ var settings = []setting{
 	{"log-format", "text", "log format: text or json"},
 	{"ipfs-api", "", "RPC API of a Kubo node for the files (such as http://127.0.0.1:5001); empty for the embedded IPFS store in the data folder"},
 	{"max-upload", "100MiB", "largest file accepted: bytes, or a size such as 100MiB or 1GiB"},
+	{"grade-min", "0", "lowest grade"},
+	{"grade-max", "20", "highest grade"},
+	{"grade-step", "0.25", "step between grades"},
+	{"grade-weights", "0.5,0.25,0.25", "weights of the project outcome, the report and the presentation in the final grade (adding up to 1)"},
+	{"max-adjustment", "2", "most a supervisor may add to or take from one student's grade"},
 	{"timezone", "Local", "time zone of the dates shown and of the deadlines typed: an IANA name such as Asia/Ho_Chi_Minh, or Local for the server's"},
 }
 
@@ -188,6 +195,11 @@ func build(m map[string]string) (Config, error) {
 	} else {
 		c.MaxUpload = n
 	}
+	if sc, err := scale(m); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.Scale = sc
+	}
 	c.IPFSAPI = m["ipfs-api"]
 	if c.IPFSAPI != "" && !strings.HasPrefix(c.IPFSAPI, "http://") && !strings.HasPrefix(c.IPFSAPI, "https://") {
 		errs = append(errs, fmt.Errorf("ipfs-api: %q is not an address such as http://127.0.0.1:5001", c.IPFSAPI))
@@ -256,4 +268,30 @@ func ParseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size", s)
 	}
 	return int64(f * mult), nil
+}
+
+// scale reads the grading settings.
+func scale(m map[string]string) (domain.Scale, error) {
+	var sc domain.Scale
+	var err error
+	for _, f := range []struct {
+		name string
+		dst  *domain.Grade
+	}{{"grade-min", &sc.Min}, {"grade-max", &sc.Max}, {"grade-step", &sc.Step}, {"max-adjustment", &sc.MaxAdjustment}} {
+		if *f.dst, err = domain.ParseGrade(m[f.name]); err != nil {
+			return sc, fmt.Errorf("%s: %q is not a number", f.name, m[f.name])
+		}
+	}
+	ws := strings.Split(m["grade-weights"], ",")
+	if len(ws) != 3 {
+		return sc, fmt.Errorf("grade-weights: %q is not three weights such as 0.5,0.25,0.25", m["grade-weights"])
+	}
+	for i, dst := range []*int64{&sc.Outcome, &sc.Report, &sc.Presentation} {
+		w, err := domain.ParseGrade(ws[i])
+		if err != nil {
+			return sc, fmt.Errorf("grade-weights: %q is not a number", ws[i])
+		}
+		*dst = int64(w)
+	}
+	return sc, sc.Validate()
 }

@@ -128,3 +128,19 @@ func TestParseSize(t *testing.T) {
 		t.Error("an ipfs-api without scheme was accepted")
 	}
 }
+
+func TestScale(t *testing.T) {
+	c, err := load(t, nil, nil)
+	if err != nil || c.Scale != domain.DefaultScale {
+		t.Errorf("default scale = %+v, %v; want %+v", c.Scale, err, domain.DefaultScale)
+	}
+	c, err = load(t, []string{"-grade-max", "10", "-grade-step", "0.5", "-grade-weights", "0.6,0.2,0.2"}, nil)
+	if err != nil || c.Scale.Max != 10000 || c.Scale.Step != 500 || c.Scale.Outcome != 600 {
+		t.Errorf("custom scale = %+v, %v", c.Scale, err)
+	}
+	for _, bad := range [][]string{{"-grade-weights", "0.5,0.5,0.5"}, {"-grade-step", "0.3"}, {"-grade-max", "x"}, {"-grade-weights", "1"}} {
+		if _, err := load(t, bad, nil); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}

@@ -185,7 +185,7 @@ type Sheet struct {
 	Trail       []domain.Evaluation
 	Adjustments []domain.Adjustment
 	// Mine are the viewer's latest grades, to fill their forms.
-	Mine map[domain.Criterion]domain.Evaluation
+	Mine map[string]domain.Evaluation
 	// What the viewer may do.
 	CanGradeOutcome, CanGradeArtifacts, CanManage bool
 }
@@ -213,7 +213,7 @@ func (s *Service) Sheet(ctx context.Context, a projects.Access) (Sheet, error) {
 	}
 	latest := counted(Latest(all), members, judges)
 	sh := Sheet{Project: a.Project, Scale: s.Scale, Published: !a.Project.Published.IsZero(), Judges: judges,
-		Mine:            map[domain.Criterion]domain.Evaluation{},
+		Mine:            map[string]domain.Evaluation{},
 		CanGradeOutcome: a.Can(domain.GradeTask), CanGradeArtifacts: a.Can(domain.GradeArtifact), CanManage: a.Can(domain.ManageEvaluation)}
 	sh.Visible = a.Standing != domain.StudentMember || sh.Published
 	sh.Result = ResultOf(latest)
@@ -231,7 +231,7 @@ func (s *Service) Sheet(ctx context.Context, a projects.Access) (Sheet, error) {
 			sh.Trail = append(sh.Trail, e)
 		}
 		if e.Grader.ID == a.Viewer.ID && e.TaskID == 0 {
-			sh.Mine[e.Criterion] = e
+			sh.Mine[string(e.Criterion)] = e
 		}
 	}
 	if sh.CanManage || a.Standing == domain.SupervisorMember {
