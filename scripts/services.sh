@@ -50,3 +50,13 @@ ensure_kubo() {
 	export ACANBAN_IPFS_BIN="$bin"
 	echo "kubo: $("$bin" version 2>/dev/null || echo "$bin")"
 }
+
+# ensure_poppler provides pdftotext and pdfinfo, with which the transcript
+# tests read the PDFs they make.
+ensure_poppler() {
+	if ! command -v pdftotext >/dev/null 2>&1; then
+		echo "installing poppler-utils (apt-get)"
+		_apt_install poppler-utils || true
+	fi
+	command -v pdftotext >/dev/null 2>&1 || _need "pdftotext (poppler-utils)"
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/acanban/acanban/internal/files"
 	"github.com/acanban/acanban/internal/files/embedded"
 	"github.com/acanban/acanban/internal/files/kubo"
+	"github.com/acanban/acanban/internal/grading"
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store"
 	"github.com/acanban/acanban/internal/store/sqlite"
@@ -31,6 +32,7 @@ type App struct {
 	Files    files.Files
 	Accounts *accounts.Service
 	Projects *projects.Service
+	Grading  *grading.Service
 	Sessions *auth.Sessions
 }
 
@@ -50,13 +52,15 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		return nil, err
 	}
 	hasher := auth.NewHasher(auth.DefaultParams, runtime.NumCPU())
+	ps := &projects.Service{Store: st, Files: fs}
 	return &App{
 		Config:   cfg,
 		Logger:   logger,
 		Store:    st,
 		Files:    fs,
 		Accounts: &accounts.Service{Store: st, Hasher: hasher},
-		Projects: &projects.Service{Store: st, Files: fs},
+		Projects: ps,
+		Grading:  &grading.Service{Store: st, Projects: ps, Scale: cfg.Scale},
 		Sessions: &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime},
 	}, nil
 }

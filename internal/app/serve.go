@@ -32,7 +32,7 @@ const ShutdownGrace = 30 * time.Second
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	cfg := a.Config
 	handler, err := web.New(web.Deps{
-		Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Sessions: a.Sessions, Logger: a.Logger,
+		Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Grading: a.Grading, Sessions: a.Sessions, Logger: a.Logger,
 		Registration: cfg.Registration, TLS: cfg.TLS(), Location: cfg.Location, MaxUpload: cfg.MaxUpload,
 	})
 	if err != nil {

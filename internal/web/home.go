@@ -11,6 +11,9 @@ type dashboardPage struct {
 	Projects  []domain.ProjectSummary
 	Total     int
 	CanCreate bool
+	// ToGrade, for a judge: what they still have to grade, by project.
+	ToGrade map[int64][]domain.Criterion
+	Judge   bool
 }
 
 // home is the landing page for guests and the dashboard for users.
@@ -25,7 +28,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "dashboard", &page{Title: "Dashboard", Data: dashboardPage{
-		Projects: ps, Total: total, CanCreate: domain.CanCreateProject(*u),
-	}})
+	d := dashboardPage{Projects: ps, Total: total, CanCreate: domain.CanCreateProject(*u), Judge: u.Role == domain.RoleJudge}
+	if d.Judge {
+		d.ToGrade = map[int64][]domain.Criterion{}
+		for _, p := range ps {
+			if d.ToGrade[p.ID], err = s.Grading.ToGrade(r.Context(), *u, p.ID); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "dashboard", &page{Title: "Dashboard", Data: d})
 }

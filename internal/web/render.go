@@ -84,6 +84,14 @@ func (s *Server) funcs() template.FuncMap {
 		"add":        func(a, b int) int { return a + b },
 		"comment":    newCommentNode,
 		"size":       humanSize,
+		"weight":     func(w int64) float64 { return float64(w) / 1000 },
+		"signed": func(g domain.Grade) string {
+			if g > 0 {
+				return "+" + g.String()
+			}
+			return g.String()
+		},
+		"dictSlots": func() map[string]string { return map[string]string{"report": "report", "slides": "presentation"} },
 	}
 }
 

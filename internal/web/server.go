@@ -12,6 +12,7 @@ import (
 	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/grading"
 	"github.com/acanban/acanban/internal/markdown"
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store"
@@ -22,6 +23,7 @@ type Deps struct {
 	Store        store.Store
 	Accounts     *accounts.Service
 	Projects     *projects.Service
+	Grading      *grading.Service
 	Sessions     *auth.Sessions
 	Markdown     *markdown.Renderer
 	Logger       *slog.Logger
@@ -116,6 +118,22 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /p/{id}/slides", s.artifact(domain.SlotSlides))
 	mux.HandleFunc("POST /p/{id}/slides/upload", s.artifactUpload(domain.SlotSlides))
 	mux.HandleFunc("GET /ipfs/{cid}", s.download)
+
+	mux.HandleFunc("GET /p/{id}/grades", s.grades)
+	mux.HandleFunc("POST /p/{id}/eval", s.gradeOutcome)
+	mux.HandleFunc("POST /p/{id}/report/eval", s.gradeArtifact(domain.SlotReport))
+	mux.HandleFunc("POST /p/{id}/slides/eval", s.gradeArtifact(domain.SlotSlides))
+	mux.HandleFunc("POST /p/{id}/tasks/{n}/eval", s.gradeTask)
+	mux.HandleFunc("POST /p/{id}/adjust", s.adjust)
+	mux.HandleFunc("POST /p/{id}/publish", s.publish)
+	mux.HandleFunc("POST /p/{id}/judges", s.assignJudge)
+	mux.HandleFunc("POST /p/{id}/judges/remove", s.unassignJudge)
+	mux.HandleFunc("GET /a", s.assistantOverview)
+	mux.HandleFunc("GET /a/stats", s.stats)
+	for _, format := range []string{"csv", "xlsx", "pdf"} {
+		mux.HandleFunc("GET /p/{id}/transcript."+format, s.projectTranscript(format))
+		mux.HandleFunc("GET /a/transcript."+format, s.departmentTranscript(format))
+	}
 
 	mux.HandleFunc("GET /", s.notFound) // other methods on known paths: 405
 	s.mux = mux

@@ -97,6 +97,12 @@ type taskPageData struct {
 	projects.TaskPage
 	Statuses  []domain.Status
 	CanHandIn bool // the viewer is the assignee
+	// Grades of the task by its supervisors: shown to staff, and to
+	// students once published; the feedback to the assignee at once.
+	Grades                  []domain.Evaluation
+	ShowGrade, ShowFeedback bool
+	CanGrade                bool
+	Scale                   domain.Scale
 }
 
 func (s *Server) taskPage(w http.ResponseWriter, r *http.Request) {
@@ -119,9 +125,19 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, a projects.A
 		s.fail(w, r, err)
 		return
 	}
-	p := &page{Title: fmt.Sprintf("#%d %s", tp.Task.Number, tp.Task.Name),
-		Data: viewOf(a, "tasks", taskPageData{TaskPage: tp, Statuses: domain.Statuses,
-			CanHandIn: a.Can(domain.HandIn) && tp.Task.Assignee != nil && tp.Task.Assignee.ID == a.Viewer.ID}), Form: r.PostForm}
+	assignee := tp.Task.Assignee != nil && tp.Task.Assignee.ID == a.Viewer.ID
+	data := taskPageData{TaskPage: tp, Statuses: domain.Statuses, CanHandIn: a.Can(domain.HandIn) && assignee,
+		CanGrade: a.Can(domain.GradeTask), Scale: s.Grading.Scale}
+	student := a.Standing == domain.StudentMember
+	data.ShowGrade = !student || !a.Project.Published.IsZero()
+	data.ShowFeedback = !student || assignee
+	if data.ShowGrade || data.ShowFeedback {
+		if data.Grades, err = s.Grading.TaskGrades(r.Context(), a, tp.Task.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	p := &page{Title: fmt.Sprintf("#%d %s", tp.Task.Number, tp.Task.Name), Data: viewOf(a, "tasks", data), Form: r.PostForm}
 	if failure != nil {
 		p.Error, p.Field = s.message(r, failure)
 	}

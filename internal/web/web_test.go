@@ -17,6 +17,7 @@ import (
 	"github.com/acanban/acanban/internal/domain"
 	"github.com/acanban/acanban/internal/files"
 	"github.com/acanban/acanban/internal/files/embedded"
+	"github.com/acanban/acanban/internal/grading"
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store/sqlite"
 )
@@ -57,6 +58,7 @@ func newSiteWith(t *testing.T, d Deps, fs files.Files) *site {
 	d.Store = st
 	d.Accounts = &accounts.Service{Store: st, Hasher: auth.NewHasher(testParams, 4)}
 	d.Projects = &projects.Service{Store: st, Files: fs}
+	d.Grading = &grading.Service{Store: st, Projects: d.Projects, Scale: domain.DefaultScale}
 	d.Sessions = &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime}
 	srv, err := New(d)
 	if err != nil {
