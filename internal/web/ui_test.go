@@ -95,30 +95,8 @@ func TestUIAccessibility(t *testing.T) {
 	guestPages := []string{"/", "/register", "/login", "/u/ada", "/nowhere", "/u/ada/edit"}
 	userPages := []string{"/", "/u/ada", "/u/ada/edit", "/u/ada/password", "/nowhere",
 		"/p", "/p?q=access", "/p/create", "/u?q=a", "/p/1/info", "/p/1/edit", "/p/1/members",
-		"/p/1/tasks", "/p/1/tasks/create", "/p/1/tasks/1", "/p/1/tasks/1/edit"}
-	check := func(who, path string) {
-		for _, scheme := range []string{"light", "dark"} {
-			for _, width := range []int64{375, 1280} {
-				where := who + " " + path + " " + scheme + " " + map[int64]string{375: "phone", 1280: "desktop"}[width]
-				if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800), browsertest.ColorScheme(scheme),
-					chromedp.Navigate(s.URL+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
-					t.Fatalf("%s: %v", where, err)
-				}
-				if err := browsertest.StylesApplied(ctx); err != nil {
-					t.Errorf("%s: %v", where, err)
-				}
-				if bad, err := browsertest.Unlabelled(ctx); err != nil || len(bad) > 0 {
-					t.Errorf("%s: controls without a label: %v %v", where, bad, err)
-				}
-				if bad, err := browsertest.LowContrast(ctx); err != nil || len(bad) > 0 {
-					t.Errorf("%s: text under AA contrast: %v %v", where, bad, err)
-				}
-				if over, err := browsertest.Overflow(ctx); err != nil || over {
-					t.Errorf("%s: the page scrolls sideways (%v)", where, err)
-				}
-			}
-		}
-	}
+		"/p/1/tasks", "/p/1/tasks/create", "/p/1/tasks/1", "/p/1/tasks/1/edit", "/p/1/report", "/p/1/slides", "/p/1/grades"}
+	check := func(who, path string) { checkPage(t, ctx, s, who, path) }
 	for _, p := range guestPages {
 		check("guest", p)
 	}
@@ -131,5 +109,66 @@ func TestUIAccessibility(t *testing.T) {
 	}
 	for _, p := range userPages {
 		check("ada", p)
+	}
+}
+
+// checkPage checks one page, light and dark, on a phone and a desktop:
+// labels on every control, WCAG AA contrast, no sideways scrolling, and the
+// stylesheet applied under the Content-Security-Policy.
+func checkPage(t *testing.T, ctx context.Context, s *site, who, path string) {
+	t.Helper()
+	for _, scheme := range []string{"light", "dark"} {
+		for _, width := range []int64{375, 1280} {
+			where := who + " " + path + " " + scheme + " " + map[int64]string{375: "phone", 1280: "desktop"}[width]
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800), browsertest.ColorScheme(scheme),
+				chromedp.Navigate(s.URL+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			if err := browsertest.StylesApplied(ctx); err != nil {
+				t.Errorf("%s: %v", where, err)
+			}
+			if bad, err := browsertest.Unlabelled(ctx); err != nil || len(bad) > 0 {
+				t.Errorf("%s: controls without a label: %v %v", where, bad, err)
+			}
+			if bad, err := browsertest.LowContrast(ctx); err != nil || len(bad) > 0 {
+				t.Errorf("%s: text under AA contrast: %v %v", where, bad, err)
+			}
+			if over, err := browsertest.Overflow(ctx); err != nil || over {
+				t.Errorf("%s: the page scrolls sideways (%v)", where, err)
+			}
+		}
+	}
+}
+
+// TestUIAccessibilityStaff checks the pages of supervisors, judges and
+// assistants: grading forms, the overview, statistics.
+func TestUIAccessibilityStaff(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	stu := s.account(t, "stu", "student", "ICT", "Nguyễn Gia Phong")
+	s.account(t, "sup", "supervisor", "ICT", "")
+	s.account(t, "jude", "judge", "", "")
+	asst := s.account(t, "asst", "assistant", "ICT", "")
+	stu.post("/p/create", form("name", "Graded project"))
+	stu.post("/p/1/invite", form("username", "sup"))
+	stu.post("/p/1/tasks/create", form("name", "A task", "assignee", "stu"))
+	asst.post("/p/1/judges", form("username", "jude"))
+	ctx := browsertest.Timeout(t, browsertest.New(t), 3*time.Minute)
+	for who, pages := range map[string][]string{
+		"sup":  {"/p/1/grades", "/p/1/tasks/1"},
+		"jude": {"/", "/p/1/grades"},
+		"asst": {"/", "/a", "/a/stats", "/p/1/grades"},
+	} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/login"),
+			chromedp.SendKeys(chromedp.CSS("#login-username"), who),
+			chromedp.SendKeys(chromedp.CSS("#login-password"), "password-"+who+kb.Enter),
+			chromedp.WaitVisible(chromedp.CSS(".me"))); err != nil {
+			t.Fatalf("log in %s: %v", who, err)
+		}
+		for _, p := range pages {
+			checkPage(t, ctx, s, who, p)
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("form[action='/logout'] button")), chromedp.WaitVisible(chromedp.CSS(".hero"))); err != nil {
+			t.Fatalf("log out %s: %v", who, err)
+		}
 	}
 }
