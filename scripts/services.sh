@@ -60,3 +60,40 @@ ensure_poppler() {
 	fi
 	command -v pdftotext >/dev/null 2>&1 || _need "pdftotext (poppler-utils)"
 }
+
+# ensure_postgres starts a throwaway PostgreSQL server for the tests (one
+# per run, on 127.0.0.1:55432, trust authentication, data in a temporary
+# folder) and exports ACANBAN_TEST_POSTGRES, the URL of its postgres
+# database; each test creates and drops a database of its own.
+ensure_postgres() {
+	if [ -n "${ACANBAN_TEST_POSTGRES:-}" ]; then
+		return 0
+	fi
+	local bindir
+	bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	if [ -z "$bindir" ]; then
+		echo "installing postgresql (apt-get)"
+		_apt_install postgresql || true
+		bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	fi
+	if [ -z "$bindir" ]; then
+		_need postgresql
+		return 0
+	fi
+	local port=55432 dir=/tmp/acanban-test-pg run=""
+	if [ "$(id -u)" = 0 ]; then
+		run="runuser -u postgres --"
+	fi
+	if ! $run "$bindir/pg_isready" -h 127.0.0.1 -p "$port" >/dev/null 2>&1; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		[ -z "$run" ] || chown postgres: "$dir"
+		$run "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+			{ cat "$dir/initdb.log" >&2; _need postgresql; return 0; }
+		$run "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+			-o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c max_connections=300" start >/dev/null ||
+			{ cat "$dir/server.log" >&2; _need postgresql; return 0; }
+	fi
+	export ACANBAN_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+	echo "postgresql: $("$bindir/postgres" --version) on 127.0.0.1:$port"
+}

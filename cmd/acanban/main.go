@@ -3,6 +3,7 @@
 //	acanban [serve] [flags]          run the web server
 //	acanban user add [flags]         create an account
 //	acanban invite create [flags]    print a one-use invitation token
+//	acanban migrate [flags]          bring the database up to date and exit
 //
 // Every command takes the settings flags (-data, -database, -config …);
 // "acanban serve -h" lists them.
@@ -31,6 +32,7 @@ Usage:
   acanban [serve] [flags]        run the web server
   acanban user add [flags]       create an account
   acanban invite create [flags]  print a one-use invitation token
+  acanban migrate [flags]        bring the database up to date and exit
 
 Run "acanban COMMAND -h" for the flags of a command.
 `
@@ -64,6 +66,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		return serve(ctx, args, getenv, stderr)
+	case "migrate":
+		cfg, err := settings("migrate", args, getenv, stderr, nil)
+		if err != nil {
+			return err
+		}
+		if err := app.Migrate(ctx, cfg); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "the database is up to date")
+		return nil
 	case "user", "invite":
 		sub := ""
 		if len(args) > 0 {
@@ -113,11 +125,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	unlock, err := app.LockDataFolder(cfg.Data)
-	if err != nil {
-		return err
+	if !app.Shared(cfg) {
+		// The SQLite file or the embedded blockstore belong to one server.
+		unlock, err := app.LockDataFolder(cfg.Data)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
-	defer unlock()
 	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
 	if err != nil {
 		return err

@@ -140,6 +140,9 @@ func (s *Service) create(ctx context.Context, c checked) (domain.User, error) {
 	u.Created = s.now()
 	u.Updated = u.Created
 	err = s.Store.Atomic(ctx, func(q store.Queries) error {
+		if err := q.Lock(ctx, "first-user"); err != nil { // one first account, one admin
+			return err
+		}
 		n, err := q.CountUsers(ctx)
 		if err != nil {
 			return err

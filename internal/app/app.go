@@ -21,6 +21,7 @@ import (
 	"github.com/acanban/acanban/internal/grading"
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store"
+	"github.com/acanban/acanban/internal/store/postgres"
 	"github.com/acanban/acanban/internal/store/sqlite"
 )
 
@@ -67,9 +68,28 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 
 func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	if cfg.Database != "" {
-		return nil, errors.New("database: only the embedded SQLite database is supported")
+		return postgres.Open(ctx, cfg.Database)
 	}
 	return sqlite.Open(ctx, filepath.Join(cfg.Data, "acanban.db"))
+}
+
+// Shared reports whether the settings make a stateless instance, one of
+// many: a shared database and a shared file store. Otherwise the data
+// folder belongs to one server.
+func Shared(cfg config.Config) bool { return cfg.Database != "" && cfg.IPFSAPI != "" }
+
+// Migrate brings the database up to date and returns.
+func Migrate(ctx context.Context, cfg config.Config) error {
+	if cfg.Database == "" {
+		if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+			return fmt.Errorf("data folder: %w", err)
+		}
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return st.Close()
 }
 
 // openFiles opens the file store: a Kubo node when -ipfs-api is set, else

@@ -56,7 +56,7 @@ var settings = []setting{
 	{"http-listen", "", "with -tls-cert and -domain: plain-HTTP address whose requests are redirected to https://DOMAIN (default :80)"},
 	{"data", "./acanban-data", "data folder (SQLite database, embedded file store); created on first start"},
 	{"config", "", "path of an acanban.toml file of settings"},
-	{"database", "", "database: empty for the SQLite file in the data folder"},
+	{"database", "", "database: empty for the SQLite file in the data folder, or a postgres:// URL shared by several instances"},
 	{"registration", "open", "who may register: open, invite or closed"},
 	{"tls-cert", "", "TLS certificate file (PEM); serves HTTPS when set with -tls-key"},
 	{"tls-key", "", "TLS private key file (PEM)"},
@@ -222,13 +222,15 @@ func build(m map[string]string) (Config, error) {
 	if c.HTTPListen != "" && (!c.TLS() || c.Domain == "") {
 		errs = append(errs, errors.New("http-listen redirects to HTTPS: it needs tls-cert, tls-key and domain"))
 	}
-	if c.Database != "" {
-		errs = append(errs, fmt.Errorf("database: %q is not supported yet: leave it empty for the embedded SQLite database", redact(c.Database)))
+	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
+		errs = append(errs, fmt.Errorf("database: %q is not a postgres:// URL: leave it empty for the embedded SQLite database", redact(c.Database)))
 	}
 	return c, errors.Join(errs...)
 }
 
-// redact hides the password of a database URL in messages.
+// Redact hides the password of a database URL in messages.
+func Redact(dsn string) string { return redact(dsn) }
+
 func redact(dsn string) string {
 	if i := strings.Index(dsn, "://"); i >= 0 {
 		if at := strings.LastIndex(dsn, "@"); at > i {

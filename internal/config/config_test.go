@@ -87,7 +87,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"-config", broken}, "broken.toml"},
 		{[]string{"-config", filepath.Join(dir, "missing.toml")}, "missing.toml"},
 		{[]string{"-http-listen", ":80"}, "http-listen"},
-		{[]string{"-database", "postgres://u:secret@h/db"}, "not supported yet"},
+		{[]string{"-database", "mysql://u:secret@h/db"}, "postgres://"},
 	} {
 		_, err := load(t, c.args, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

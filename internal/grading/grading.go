@@ -223,6 +223,15 @@ func (s *Service) Sheet(ctx context.Context, a projects.Access) (Sheet, error) {
 	sh.Report = Of(latest, domain.CriterionReport, 0)
 	sh.Presentation = Of(latest, domain.CriterionPresentation, 0)
 	sh.Students = Students(s.Scale, members, sh.Final, sh.HasFinal, adjs)
+	if a.Standing == domain.StudentMember { // a student sees their own result only
+		var own []StudentResult
+		for _, st := range sh.Students {
+			if st.Student.ID == a.Viewer.ID {
+				own = append(own, st)
+			}
+		}
+		sh.Students = own
+	}
 	for _, e := range all {
 		switch {
 		case sh.CanManage:

@@ -161,6 +161,9 @@ func (s *Service) Leave(ctx context.Context, a Access) error {
 		return err
 	}
 	return s.Store.Atomic(ctx, func(q store.Queries) error {
+		if err := q.Lock(ctx, fmt.Sprintf("members:%d", a.Project.ID)); err != nil {
+			return err
+		}
 		n, err := q.CountMembers(ctx, a.Project.ID)
 		if err != nil {
 			return err

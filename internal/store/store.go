@@ -5,7 +5,11 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/acanban/acanban/internal/domain"
@@ -22,6 +26,15 @@ var (
 	// someone else changed the row in between.
 	ErrStale = errors.New("store: changed since read")
 )
+
+// Unavailable reports whether err means the database cannot be reached
+// (down, restarting, network cut), as opposed to a fault of the request:
+// the site answers 503 and recovers when the database is back.
+func Unavailable(err error) bool {
+	var ne *net.OpError
+	return errors.Is(err, driver.ErrBadConn) || errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF)
+}
 
 // ConflictError names the field whose uniqueness a write broke.
 type ConflictError struct{ Field string }
@@ -45,6 +58,10 @@ type Store interface {
 
 // Queries are the reads and writes of the application, grouped by entity.
 type Queries interface {
+	// Lock takes the lock named key until the end of the transaction
+	// (Atomic): transactions that read then write the same thing, and take
+	// the same lock first, run one at a time on every backend.
+	Lock(ctx context.Context, key string) error
 	Users
 	Sessions
 	Invites

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/acanban/acanban/internal/domain"
+	"github.com/acanban/acanban/internal/store"
 )
 
 //go:embed templates
@@ -128,6 +129,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // statusOf maps an error to its HTTP status.
 func statusOf(err error) int {
+	if store.Unavailable(err) {
+		return http.StatusServiceUnavailable
+	}
 	switch domain.KindOf(err) {
 	case domain.KindMalformed:
 		return http.StatusBadRequest
@@ -159,6 +163,10 @@ func (s *Server) message(r *http.Request, err error) (string, string) {
 	var de *domain.Error
 	if errors.As(err, &de) {
 		return de.Message, de.Field
+	}
+	if store.Unavailable(err) {
+		s.Logger.Warn("database unreachable", "method", r.Method, "path", r.URL.Path, "err", err)
+		return "The database is unreachable at the moment, so this page cannot be shown. Try again in a minute; the site recovers by itself when the database is back.", ""
 	}
 	s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	return "Something went wrong on our side. Please try again; if it keeps happening, tell the site's administrator.", ""

@@ -43,38 +43,18 @@ func (d *Dialect) migrations() ([]migration, error) {
 	return ms, nil
 }
 
-// migrate applies, each in its own transaction, the migrations newer than
-// the database. A database newer than this binary is refused.
+// migrate applies the migrations newer than the database, in one
+// transaction: an upgrade happens whole or not at all, and concurrent
+// starts of several instances (PostgreSQL) wait for each other on the
+// dialect's lock. A database newer than this binary is refused.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := s.d.migrations()
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY,
-		name TEXT NOT NULL,
-		applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("%s: create schema_migrations: %w", s.d.Name, err)
-	}
-	for _, m := range ms {
-		if err := s.apply(ctx, m); err != nil {
-			return err
-		}
-	}
-	var newest int
-	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
-		return fmt.Errorf("%s: read schema version: %w", s.d.Name, err)
-	}
-	if len(ms) > 0 && newest > ms[len(ms)-1].version {
-		return fmt.Errorf("%s: the database is at schema version %d, newer than this binary knows (%d): run a newer acanban", s.d.Name, newest, ms[len(ms)-1].version)
-	}
-	return nil
-}
-
-func (s *Store) apply(ctx context.Context, m migration) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("%s: migration %s: %w", s.d.Name, m.name, err)
+		return fmt.Errorf("%s: migrate: %w", s.d.Name, err)
 	}
 	defer tx.Rollback()
 	if s.d.LockMigrations != "" {
@@ -82,28 +62,39 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 			return fmt.Errorf("%s: lock for migrations: %w", s.d.Name, err)
 		}
 	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("%s: create schema_migrations: %w", s.d.Name, err)
+	}
 	q := queries{db: tx, d: s.d}
-	var done int
-	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil {
-		return fmt.Errorf("%s: migration %s: %w", s.d.Name, m.name, err)
+	var newest int
+	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return fmt.Errorf("%s: read schema version: %w", s.d.Name, err)
 	}
-	if done > 0 {
-		return nil
+	if len(ms) > 0 && newest > ms[len(ms)-1].version {
+		return fmt.Errorf("%s: the database is at schema version %d, newer than this binary knows (%d): run a newer acanban", s.d.Name, newest, ms[len(ms)-1].version)
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("%s: migration %s: %w", s.d.Name, m.name, err)
-	}
-	if step, ok := goMigrations[m.version]; ok {
-		if err := step(ctx, q); err != nil {
+	for _, m := range ms {
+		if m.version <= newest {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("%s: migration %s: %w", s.d.Name, m.name, err)
 		}
-	}
-	if _, err := q.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-		m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil {
-		return fmt.Errorf("%s: record migration %s: %w", s.d.Name, m.name, err)
+		if step, ok := goMigrations[m.version]; ok {
+			if err := step(ctx, q); err != nil {
+				return fmt.Errorf("%s: migration %s: %w", s.d.Name, m.name, err)
+			}
+		}
+		if _, err := q.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			return fmt.Errorf("%s: record migration %s: %w", s.d.Name, m.name, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%s: commit migration %s: %w", s.d.Name, m.name, err)
+		return fmt.Errorf("%s: commit migrations: %w", s.d.Name, err)
 	}
 	return nil
 }

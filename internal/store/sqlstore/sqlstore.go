@@ -34,6 +34,10 @@ type Dialect struct {
 	// LockMigrations, if set, runs in the migration transaction before
 	// anything else, to keep concurrent starts from racing.
 	LockMigrations string
+	// LockKey, if set, is a statement taking a lock named by its one
+	// argument until the transaction ends (PostgreSQL: an advisory lock);
+	// empty where transactions already exclude each other, as in SQLite.
+	LockKey string
 }
 
 // DB is the part of *sql.DB and *sql.Tx the queries use.
@@ -174,6 +178,18 @@ func (q queries) atomic(ctx context.Context, fn func(q queries) error) (err erro
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("%s: commit: %w", q.d.Name, q.wrap(err))
+	}
+	return nil
+}
+
+// Lock takes the lock named key until the end of the transaction, so that
+// transactions reading then writing the same thing run one at a time.
+func (q queries) Lock(ctx context.Context, key string) error {
+	if q.d.LockKey == "" {
+		return nil
+	}
+	if _, err := q.exec(ctx, q.d.LockKey, key); err != nil {
+		return fmt.Errorf("lock %s: %w", key, err)
 	}
 	return nil
 }
