@@ -19,9 +19,11 @@ import (
 	"github.com/acanban/acanban/internal/files/embedded"
 	"github.com/acanban/acanban/internal/files/kubo"
 	"github.com/acanban/acanban/internal/grading"
+	"github.com/acanban/acanban/internal/live"
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store"
 	"github.com/acanban/acanban/internal/store/postgres"
+	"github.com/acanban/acanban/internal/store/sqlstore"
 	"github.com/acanban/acanban/internal/store/sqlite"
 )
 
@@ -35,6 +37,9 @@ type App struct {
 	Projects *projects.Service
 	Grading  *grading.Service
 	Sessions *auth.Sessions
+	// Hub wakes this instance's live connections; with PostgreSQL, Serve
+	// listens for the other instances' changes and feeds it.
+	Hub *live.Hub
 }
 
 // Open creates the data folder if needed, opens the store (applying
@@ -53,7 +58,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		return nil, err
 	}
 	hasher := auth.NewHasher(auth.DefaultParams, runtime.NumCPU())
-	ps := &projects.Service{Store: st, Files: fs}
+	hub := live.NewHub()
+	var notifier live.Notifier = live.Local{Hub: hub}
+	if pg, ok := st.(*sqlstore.Store); ok && cfg.Database != "" {
+		notifier = live.Postgres{DB: pg.DB()}
+	}
+	ps := &projects.Service{Store: st, Files: fs, Live: notifier}
 	return &App{
 		Config:   cfg,
 		Logger:   logger,
@@ -62,6 +72,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Accounts: &accounts.Service{Store: st, Hasher: hasher},
 		Projects: ps,
 		Grading:  &grading.Service{Store: st, Projects: ps, Scale: cfg.Scale},
+		Hub:      hub,
 		Sessions: &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime},
 	}, nil
 }

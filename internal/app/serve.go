@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/acanban/acanban/internal/accounts"
+	"github.com/acanban/acanban/internal/live"
 	"github.com/acanban/acanban/internal/web"
 )
 
@@ -32,7 +33,7 @@ const ShutdownGrace = 30 * time.Second
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	cfg := a.Config
 	handler, err := web.New(web.Deps{
-		Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Grading: a.Grading, Sessions: a.Sessions, Logger: a.Logger,
+		Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Grading: a.Grading, Sessions: a.Sessions, Logger: a.Logger, Hub: a.Hub,
 		Registration: cfg.Registration, TLS: cfg.TLS(), Location: cfg.Location, MaxUpload: cfg.MaxUpload,
 	})
 	if err != nil {
@@ -91,6 +92,9 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		a.Logger.Info("redirecting plain HTTP to HTTPS", "listen", rln.Addr().String(), "domain", cfg.Domain)
 	}
 	go a.sweep(ctx)
+	if cfg.Database != "" {
+		go live.Listen(ctx, cfg.Database, a.Hub, a.Logger) // changes made through other instances
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/acanban/acanban/internal/domain"
 	"github.com/acanban/acanban/internal/files"
+	"github.com/acanban/acanban/internal/live"
 	"github.com/acanban/acanban/internal/store"
 )
 
@@ -20,6 +21,8 @@ type Service struct {
 	Store store.Store
 	// Files holds the bytes of uploads.
 	Files files.Files
+	// Live announces changes of a board to those watching it; nil: nobody.
+	Live live.Notifier
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -229,4 +232,35 @@ func (s *Service) People(ctx context.Context, query, role string, page int) ([]d
 		page = 1
 	}
 	return s.Store.SearchUsers(ctx, store.UserFilter{Query: query, Roles: roles, Limit: PageSize, Offset: (page - 1) * PageSize})
+}
+
+// record notes a change of the board in the transaction q.
+func (s *Service) record(ctx context.Context, q store.Queries, a Access, kind string, task int) error {
+	_, err := q.AddActivity(ctx, domain.Activity{ProjectID: a.Project.ID, Kind: kind, Task: task, Actor: a.Viewer.ID, Created: s.now()})
+	return err
+}
+
+// announce wakes the watchers of the project's board, after the change is
+// committed. The change is saved whatever happens here: a lost
+// announcement only delays the update until the next one.
+func (s *Service) announce(ctx context.Context, a Access, err error) {
+	if err == nil && s.Live != nil {
+		s.Live.Notify(context.WithoutCancel(ctx), a.Project.ID)
+	}
+}
+
+// LastActivity is the ID of the project's latest change.
+func (s *Service) LastActivity(ctx context.Context, a Access) (int64, error) {
+	if err := a.Require(domain.ViewBoard); err != nil {
+		return 0, err
+	}
+	return s.Store.LastActivity(ctx, a.Project.ID)
+}
+
+// ActivityAfter lists the project's changes after the one with ID after.
+func (s *Service) ActivityAfter(ctx context.Context, a Access, after int64) ([]domain.Activity, error) {
+	if err := a.Require(domain.ViewBoard); err != nil {
+		return nil, err
+	}
+	return s.Store.ActivityAfter(ctx, a.Project.ID, after, 500)
 }

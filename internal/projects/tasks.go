@@ -135,8 +135,12 @@ func (s *Service) CreateTask(ctx context.Context, a Access, d domain.TaskDraft) 
 		if t, err = q.CreateTask(ctx, t); err != nil {
 			return err
 		}
+		if err := s.record(ctx, q, a, "task", t.Number); err != nil {
+			return err
+		}
 		return q.AddTaskEvent(ctx, domain.TaskEvent{TaskID: t.ID, Actor: *a.Viewer, At: t.Created, To: t.Status})
 	})
+	s.announce(ctx, a, err)
 	return t, err
 }
 
@@ -170,11 +174,15 @@ func (s *Service) EditTask(ctx context.Context, a Access, number int, d, orig do
 		} else if err != nil {
 			return err
 		}
+		if err := s.record(ctx, q, a, "task", t.Number); err != nil {
+			return err
+		}
 		if t.Status != from {
 			return q.AddTaskEvent(ctx, domain.TaskEvent{TaskID: t.ID, Actor: *a.Viewer, At: t.Updated, From: from, To: t.Status})
 		}
 		return nil
 	})
+	s.announce(ctx, a, err)
 	return t, err
 }
 
@@ -195,8 +203,12 @@ func (s *Service) MoveTask(ctx context.Context, a Access, number int, to domain.
 			return err
 		}
 		t.Status, t.Updated = to, now
+		if err := s.record(ctx, q, a, "move", t.Number); err != nil {
+			return err
+		}
 		return q.AddTaskEvent(ctx, domain.TaskEvent{TaskID: t.ID, Actor: *a.Viewer, At: now, From: from, To: to})
 	})
+	s.announce(ctx, a, err)
 	return t, err
 }
 
@@ -226,7 +238,14 @@ func (s *Service) Comment(ctx context.Context, a Access, number int, body string
 		}
 	}
 	c := domain.Comment{TaskID: t.ID, Parent: parent, Author: *a.Viewer, Body: body, Created: s.now()}
-	c, err = s.Store.CreateComment(ctx, c)
+	err = s.Store.Atomic(ctx, func(q store.Queries) error {
+		var err error
+		if c, err = q.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		return s.record(ctx, q, a, "comment", number)
+	})
+	s.announce(ctx, a, err)
 	if err != nil {
 		return c, fmt.Errorf("post comment: %w", err)
 	}

@@ -99,8 +99,12 @@ func (s *Service) HandInFile(ctx context.Context, a Access, number int, name str
 	}
 	evidence := func(name string, head []byte) (string, error) { return domain.EvidenceType(name, head), nil }
 	f, err := s.add(ctx, a, name, r, evidence, func(q store.Queries, f domain.File) error {
+		if err := s.record(ctx, q, a, "work", t.Number); err != nil {
+			return err
+		}
 		return q.SetTaskWork(ctx, t.ID, "", f.ID, f.Created)
 	})
+	s.announce(ctx, a, err)
 	t.WorkURL, t.WorkFile = "", &f
 	return t, err
 }
@@ -121,7 +125,13 @@ func (s *Service) HandInURL(ctx context.Context, a Access, number int, link stri
 	case len(link) > 2000:
 		return t, domain.Invalid("url", "A link has at most 2000 characters.")
 	}
-	err = s.Store.SetTaskWork(ctx, t.ID, link, 0, s.now())
+	err = s.Store.Atomic(ctx, func(q store.Queries) error {
+		if err := s.record(ctx, q, a, "work", t.Number); err != nil {
+			return err
+		}
+		return q.SetTaskWork(ctx, t.ID, link, 0, s.now())
+	})
+	s.announce(ctx, a, err)
 	t.WorkURL, t.WorkFile = link, nil
 	return t, err
 }

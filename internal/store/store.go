@@ -72,6 +72,7 @@ type Queries interface {
 	Comments
 	Files
 	Evaluations
+	Activities
 }
 
 // Users are accounts.
@@ -239,4 +240,14 @@ type Evaluations interface {
 	Adjustments(ctx context.Context, project int64) ([]domain.Adjustment, error)
 	// PublishResults makes the project's results visible to its students.
 	PublishResults(ctx context.Context, project int64, at time.Time) error
+}
+
+// Activities are the changes on projects' boards, for live updates.
+type Activities interface {
+	AddActivity(ctx context.Context, a domain.Activity) (domain.Activity, error)
+	// ActivityAfter lists at most limit changes of project with an ID above
+	// after, in order.
+	ActivityAfter(ctx context.Context, project, after int64, limit int) ([]domain.Activity, error)
+	// LastActivity is the ID of the project's latest change, 0 for none.
+	LastActivity(ctx context.Context, project int64) (int64, error)
 }

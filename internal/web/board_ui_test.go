@@ -203,3 +203,35 @@ func TestUIBoardTouch(t *testing.T) {
 		t.Errorf("after reload card #1 is in %q; want doing", got)
 	}
 }
+
+// TestUITwoBrowsersLive: a card moved in one browser moves on the board
+// open in another, without a reload.
+func TestUITwoBrowsersLive(t *testing.T) {
+	s, ctxA, board := boardSite(t) // ada, logged in
+	s.register(t, "bob", "student")
+	ada := s.client(t)
+	ada.post("/login", form("username", "ada", "password", "password-ada"))
+	ada.post("/p/1/invite", form("username", "bob"))
+	ctxB := browsertest.Timeout(t, browsertest.New(t), time.Minute)
+	if err := chromedp.Do(ctxB, chromedp.Navigate(s.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS("#login-username"), "bob"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), "password-bob"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(".me")),
+		chromedp.Navigate(board), chromedp.WaitVisible(chromedp.CSS("#task-2"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctxB, chromedp.Evaluate[bool](`window.noReload = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctxA, chromedp.Navigate(board), chromedp.WaitVisible(chromedp.CSS("#task-2")),
+		chromedp.Click(chromedp.CSS(`#task-2 button[value="done"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitColumn(t, ctxB, 2, "done")
+	if still, _ := chromedp.Run(ctxB, chromedp.Evaluate[bool](`window.noReload === true`)); !still {
+		t.Error("the other browser reloaded the page")
+	}
+	if count, _ := chromedp.Run(ctxB, chromedp.Evaluate[string](`document.querySelector('.column.done .count').textContent`)); count != "1" {
+		t.Errorf("the other browser's Done count = %q; want 1", count)
+	}
+}

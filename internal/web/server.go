@@ -13,6 +13,7 @@ import (
 	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/domain"
 	"github.com/acanban/acanban/internal/grading"
+	"github.com/acanban/acanban/internal/live"
 	"github.com/acanban/acanban/internal/markdown"
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store"
@@ -24,6 +25,8 @@ type Deps struct {
 	Accounts     *accounts.Service
 	Projects     *projects.Service
 	Grading      *grading.Service
+	// Hub wakes the live connections of this instance.
+	Hub *live.Hub
 	Sessions     *auth.Sessions
 	Markdown     *markdown.Renderer
 	Logger       *slog.Logger
@@ -55,6 +58,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Location == nil {
 		d.Location = time.UTC
+	}
+	if d.Hub == nil {
+		d.Hub = live.NewHub()
 	}
 	if d.MaxUpload <= 0 {
 		d.MaxUpload = 100 << 20
@@ -105,6 +111,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /p/{id}/leave", s.projectLeave)
 
 	mux.HandleFunc("GET /p/{id}/tasks", s.board)
+	mux.HandleFunc("GET /p/{id}/events", s.events)
 	mux.HandleFunc("GET /p/{id}/tasks/create", s.taskCreateForm)
 	mux.HandleFunc("POST /p/{id}/tasks/create", s.taskCreate)
 	mux.HandleFunc("GET /p/{id}/tasks/{n}", s.taskPage)

@@ -18,6 +18,7 @@ import (
 	"github.com/acanban/acanban/internal/files"
 	"github.com/acanban/acanban/internal/files/embedded"
 	"github.com/acanban/acanban/internal/grading"
+	"github.com/acanban/acanban/internal/live"
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store/sqlite"
 )
@@ -57,7 +58,8 @@ func newSiteWith(t *testing.T, d Deps, fs files.Files) *site {
 	}
 	d.Store = st
 	d.Accounts = &accounts.Service{Store: st, Hasher: auth.NewHasher(testParams, 4)}
-	d.Projects = &projects.Service{Store: st, Files: fs}
+	d.Hub = live.NewHub()
+	d.Projects = &projects.Service{Store: st, Files: fs, Live: live.Local{Hub: d.Hub}}
 	d.Grading = &grading.Service{Store: st, Projects: d.Projects, Scale: domain.DefaultScale}
 	d.Sessions = &auth.Sessions{Store: st, Lifetime: auth.DefaultLifetime, RememberLifetime: auth.DefaultRememberLifetime}
 	srv, err := New(d)

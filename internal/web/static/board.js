@@ -1,12 +1,48 @@
-// Drag and drop on the Kanban board. Without this script every card still
-// moves through its own small form; with it, a card dragged to another
-// column is moved by the same POST, sent with fetch, without a reload.
+// The Kanban board's script. Live updates: the board follows the changes
+// others make (Server-Sent Events). Drag and drop, for those who may move
+// cards: without this script every card still moves through its own small
+// form; with it, a card dragged to another column is moved by the same
+// POST, sent with fetch, without a reload.
 (() => {
   "use strict";
   const board = document.querySelector(".board[data-project]");
   if (!board) return;
   const project = board.dataset.project;
   let drag = null;
+  let stale = false; // a change arrived during a drag: refresh after it
+
+  // Fetch the board again and put its columns in place of ours, keeping
+  // the focus on the same card's control.
+  const refresh = async () => {
+    if (drag) {
+      stale = true;
+      return;
+    }
+    const res = await fetch(location.pathname, { credentials: "same-origin" }).catch(() => null);
+    if (!res || !res.ok) return;
+    const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+    const fresh = doc.querySelector(".board[data-project]");
+    if (!fresh || drag) {
+      stale = true;
+      return;
+    }
+    const active = document.activeElement;
+    const card = active && active.closest(".kcard");
+    const value = active && active.value;
+    board.replaceChildren(...fresh.childNodes);
+    const total = doc.querySelector("#total");
+    if (total && document.querySelector("#total")) document.querySelector("#total").textContent = total.textContent;
+    if (card) {
+      const again = document.getElementById(card.id);
+      const target = again && (again.querySelector('button[value="' + value + '"]') || again.querySelector("button, a"));
+      if (target) target.focus();
+    }
+  };
+  if (window.EventSource) {
+    const events = new EventSource("/p/" + project + "/events");
+    events.addEventListener("change", refresh);
+  }
+  if (!board.hasAttribute("data-write")) return;
 
   const status = document.createElement("p");
   status.className = "board-status";
@@ -123,6 +159,10 @@
     const { card, moved } = drag;
     drag = null;
     cancelAnimationFrame(scrolling);
+    if (stale) {
+      stale = false;
+      setTimeout(refresh, 300);
+    }
     card.classList.remove("dragging");
     card.style.transform = "";
     for (const col of board.querySelectorAll(".column")) col.classList.remove("over");
