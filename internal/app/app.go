@@ -23,8 +23,8 @@ import (
 	"github.com/acanban/acanban/internal/projects"
 	"github.com/acanban/acanban/internal/store"
 	"github.com/acanban/acanban/internal/store/postgres"
-	"github.com/acanban/acanban/internal/store/sqlstore"
 	"github.com/acanban/acanban/internal/store/sqlite"
+	"github.com/acanban/acanban/internal/store/sqlstore"
 )
 
 // App is an opened Acanban: its store and services.

@@ -21,12 +21,12 @@ import (
 
 // Deps is what the web layer needs from the rest of the program.
 type Deps struct {
-	Store        store.Store
-	Accounts     *accounts.Service
-	Projects     *projects.Service
-	Grading      *grading.Service
+	Store    store.Store
+	Accounts *accounts.Service
+	Projects *projects.Service
+	Grading  *grading.Service
 	// Hub wakes the live connections of this instance.
-	Hub *live.Hub
+	Hub          *live.Hub
 	Sessions     *auth.Sessions
 	Markdown     *markdown.Renderer
 	Logger       *slog.Logger
