@@ -97,3 +97,20 @@ ensure_postgres() {
 	export ACANBAN_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 	echo "postgresql: $("$bindir/postgres" --version) on 127.0.0.1:$port"
 }
+
+# ensure_nginx exports ACANBAN_NGINX, the load balancer of the cluster test.
+ensure_nginx() {
+	local bin="${ACANBAN_NGINX:-}"
+	[ -n "$bin" ] || bin=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null || true)
+	if [ -z "$bin" ]; then
+		echo "installing nginx (apt-get)"
+		_apt_install nginx-light || _apt_install nginx || true
+		bin=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null || true)
+	fi
+	if [ -z "$bin" ]; then
+		_need nginx
+		return 0
+	fi
+	export ACANBAN_NGINX="$bin"
+	echo "nginx: $("$bin" -v 2>&1)"
+}

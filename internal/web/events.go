@@ -38,6 +38,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, "retry: 2000\n\n")
 	wake, stop := s.Hub.Subscribe(a.Project.ID)
 	defer stop()
+	s.Logger.Debug("live stream opened", "project", a.Project.ID, "after", after, "remote", r.RemoteAddr)
 	send := func() error {
 		acts, err := s.Projects.ActivityAfter(r.Context(), a, after)
 		if err != nil {
