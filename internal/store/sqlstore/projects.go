@@ -126,8 +126,9 @@ func (q queries) SearchProjects(ctx context.Context, f store.ProjectFilter) ([]d
 		args = append(args, f.Member)
 	}
 	if f.Query != "" {
-		where += ` AND p.search LIKE ? ESCAPE '\'`
-		args = append(args, likePattern(domain.Fold(f.Query)))
+		cond, qargs := matchWords("p.search", f.Query)
+		where += " AND " + cond
+		args = append(args, qargs...)
 	}
 	var total int
 	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM projects p WHERE `+where, args...).Scan(&total); err != nil {

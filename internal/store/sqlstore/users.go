@@ -100,8 +100,7 @@ func (q queries) CountUsers(ctx context.Context) (int, error) {
 func userSearch(username, name string) string { return username + " " + domain.Fold(name) }
 
 func (q queries) SearchUsers(ctx context.Context, f store.UserFilter) ([]domain.User, int, error) {
-	where := `search LIKE ? ESCAPE '\'`
-	args := []any{likePattern(domain.Fold(f.Query))}
+	where, args := matchWords("search", f.Query)
 	if len(f.Roles) > 0 {
 		where += ` AND role IN (` + placeholders(len(f.Roles)) + `)`
 		for _, r := range f.Roles {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/acanban/acanban/internal/domain"
 )
 
 // nullTime binds a time, the zero time as NULL.
@@ -65,4 +67,22 @@ func placeholders(n int) string {
 		return ""
 	}
 	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// matchWords is the condition that column contains every word of the
+// query, folded, in any order: "gia nguyen" finds "Nguyễn Gia Phong". An
+// empty query matches everything. (On PostgreSQL, trigram indexes make
+// these substring searches fast.)
+func matchWords(column, query string) (string, []any) {
+	words := strings.Fields(domain.Fold(query))
+	if len(words) == 0 {
+		return "1 = 1", nil
+	}
+	conds := make([]string, len(words))
+	args := make([]any, len(words))
+	for i, w := range words {
+		conds[i] = column + ` LIKE ? ESCAPE '\'`
+		args[i] = likePattern(w)
+	}
+	return "(" + strings.Join(conds, " AND ") + ")", args
 }

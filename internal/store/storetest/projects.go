@@ -38,6 +38,7 @@ var projectTests = []suiteTest{
 	{"Revisions", testRevisions},
 	{"TaskWork", testTaskWork},
 	{"Evaluations", testEvaluations},
+	{"SearchWords", testSearchWords},
 	{"AdjustmentsAndPublication", testAdjustmentsAndPublication},
 	{"SetTaskStatus", testSetTaskStatus},
 	{"TaskMovesConcurrent", testTaskMovesConcurrent},

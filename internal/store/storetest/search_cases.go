@@ -415,3 +415,19 @@ func testSubSecondTimes(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// Every word of a query must appear, in any order.
+func testSearchWords(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	mustUserAs(t, s, "phong", domain.RoleStudent, "")
+	u, _ := s.UserByUsername(ctx, "phong")
+	if err := s.UpdateProfile(ctx, u.ID, domain.Profile{Name: "Nguyễn Gia Phong", Email: "phong@example.edu"}, now()); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"gia nguyen": 1, "PHONG  nguyễn": 1, "gia smith": 0, "": 1, "ong gu": 1} {
+		_, n, err := s.SearchUsers(ctx, store.UserFilter{Query: q, Limit: 10})
+		if err != nil || n != want {
+			t.Errorf("SearchUsers(%q) found %d, %v; want %d", q, n, err, want)
+		}
+	}
+}
