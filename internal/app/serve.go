@@ -34,7 +34,8 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	cfg := a.Config
 	handler, err := web.New(web.Deps{
 		Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Grading: a.Grading, Sessions: a.Sessions, Logger: a.Logger, Hub: a.Hub,
-		Registration: cfg.Registration, TLS: cfg.TLS(), Location: cfg.Location, MaxUpload: cfg.MaxUpload,
+		Registration: cfg.Registration, TLS: cfg.HTTPS(), TrustedProxies: cfg.TrustedProxies,
+		Location: cfg.Location, MaxUpload: cfg.MaxUpload,
 	})
 	if err != nil {
 		return err

@@ -165,7 +165,7 @@ func startCluster(t *testing.T) *cluster {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	c.env = append(os.Environ(), "ACANBAN_DATABASE="+db, "ACANBAN_IPFS_API="+kubo.API, "ACANBAN_LOG_FORMAT=text", "ACANBAN_LOG_LEVEL=debug",
+	c.env = append(os.Environ(), "ACANBAN_DATABASE="+db, "ACANBAN_IPFS_API="+kubo.API, "ACANBAN_LOG_FORMAT=text", "ACANBAN_LOG_LEVEL=debug", "ACANBAN_TRUSTED_PROXIES=127.0.0.1",
 		"ACANBAN_REGISTRATION=open")
 	migrate := exec.Command(c.bin, "migrate")
 	migrate.Env = c.env

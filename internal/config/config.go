@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"sort"
 	"strconv"
@@ -40,7 +41,16 @@ type Config struct {
 	MaxUpload int64
 	// Scale is the grading scale and the weights of the final grade.
 	Scale domain.Scale
+	// TrustedProxies are the addresses of reverse proxies (nginx) whose
+	// X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
+	// TLSProxy: a proxy in front terminates HTTPS, so cookies are Secure
+	// and HSTS is sent although this server speaks plain HTTP.
+	TLSProxy bool
 }
+
+// HTTPS reports whether browsers reach the site over HTTPS.
+func (c Config) HTTPS() bool { return c.TLS() || c.TLSProxy }
 
 // TLS reports whether the server speaks HTTPS.
 func (c Config) TLS() bool { return c.TLSCert != "" }
@@ -70,6 +80,8 @@ var settings = []setting{
 	{"grade-step", "0.25", "step between grades"},
 	{"grade-weights", "0.5,0.25,0.25", "weights of the project outcome, the report and the presentation in the final grade (adding up to 1)"},
 	{"max-adjustment", "2", "most a supervisor may add to or take from one student's grade"},
+	{"trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies (nginx) whose X-Forwarded-For header names the client, such as 127.0.0.1/32"},
+	{"tls-proxy", "false", "true when a proxy in front terminates HTTPS: cookies are Secure and HSTS is sent"},
 	{"timezone", "Local", "time zone of the dates shown and of the deadlines typed: an IANA name such as Asia/Ho_Chi_Minh, or Local for the server's"},
 }
 
@@ -199,6 +211,27 @@ func build(m map[string]string) (Config, error) {
 		errs = append(errs, err)
 	} else {
 		c.Scale = sc
+	}
+	for _, p := range strings.Split(m["trusted-proxies"], ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			if a, err := netip.ParseAddr(p); err == nil {
+				p = netip.PrefixFrom(a, a.BitLen()).String()
+			}
+		}
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("trusted-proxies: %q is not an address or a CIDR range", p))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
+	}
+	if b, err := strconv.ParseBool(m["tls-proxy"]); err != nil {
+		errs = append(errs, fmt.Errorf("tls-proxy: %q is not true or false", m["tls-proxy"]))
+	} else {
+		c.TLSProxy = b
 	}
 	c.IPFSAPI = m["ipfs-api"]
 	if c.IPFSAPI != "" && !strings.HasPrefix(c.IPFSAPI, "http://") && !strings.HasPrefix(c.IPFSAPI, "https://") {

@@ -144,3 +144,13 @@ func TestScale(t *testing.T) {
 		}
 	}
 }
+
+func TestProxies(t *testing.T) {
+	c, err := load(t, []string{"-trusted-proxies", "127.0.0.1, 10.0.0.0/8", "-tls-proxy", "true"}, nil)
+	if err != nil || len(c.TrustedProxies) != 2 || c.TrustedProxies[0].String() != "127.0.0.1/32" || !c.HTTPS() {
+		t.Errorf("proxies %v, https %v, %v", c.TrustedProxies, c.HTTPS(), err)
+	}
+	if _, err := load(t, []string{"-trusted-proxies", "nginx"}, nil); err == nil {
+		t.Error("a proxy that is not an address was accepted")
+	}
+}

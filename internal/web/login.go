@@ -3,7 +3,9 @@ package web
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strings"
 
 	"github.com/acanban/acanban/internal/domain"
 )
@@ -28,7 +30,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	p.Next = safeNext(f.Get("next"))
-	u, err := s.Accounts.Authenticate(r.Context(), f.Get("username"), f.Get("password"), clientAddr(r))
+	u, err := s.Accounts.Authenticate(r.Context(), f.Get("username"), f.Get("password"), s.clientAddr(r))
 	if err != nil {
 		f.Del("password")
 		s.formError(w, r, "login", p, err)
@@ -69,10 +71,36 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 // clientAddr is the address a request comes from, without the port.
-func clientAddr(r *http.Request) string {
+// Behind trusted proxies it is the last address of X-Forwarded-For that is
+// not one of them: what a client writes there itself is not believed.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(addr) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !s.trusted(a) {
+			return a.String()
+		}
 	}
 	return host
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

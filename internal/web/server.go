@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -31,8 +32,11 @@ type Deps struct {
 	Markdown     *markdown.Renderer
 	Logger       *slog.Logger
 	Registration domain.RegistrationMode
-	// TLS: the site is served over HTTPS (cookies get Secure, HSTS is sent).
+	// TLS: the site is served over HTTPS, here or by a proxy in front
+	// (cookies get Secure, HSTS is sent).
 	TLS bool
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 	// Location is the time zone of the dates shown and typed; nil is UTC.
 	Location *time.Location
 	// MaxUpload is the largest file accepted, in bytes; 0 is 100 MiB.

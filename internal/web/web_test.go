@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -511,5 +512,28 @@ func TestUnauthorizedPostReturnsToReferer(t *testing.T) {
 	r := s.client(t).do(req)
 	if r.StatusCode != 401 || !strings.Contains(r.body, `name="next" value="/u/ada/edit?x=1"`) {
 		t.Errorf("401 after a POST: %d; want the login form returning to the referring page", r.StatusCode)
+	}
+}
+
+func TestClientAddressBehindProxies(t *testing.T) {
+	s := newSiteWith(t, Deps{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8")}}, nil)
+	for _, c := range []struct {
+		remote, xff, want string
+	}{
+		{"127.0.0.1:5000", "203.0.113.7", "203.0.113.7"},               // nginx on loopback
+		{"127.0.0.1:5000", "198.51.100.1, 203.0.113.7", "203.0.113.7"}, // a client's own header is not believed
+		{"127.0.0.1:5000", "203.0.113.7, 10.1.2.3", "203.0.113.7"},     // two proxies
+		{"192.0.2.9:5000", "203.0.113.7", "192.0.2.9"},                 // not a trusted proxy
+		{"127.0.0.1:5000", "", "127.0.0.1"},
+		{"127.0.0.1:5000", "garbage", "127.0.0.1"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.remote
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		if got := s.srv.clientAddr(r); got != c.want {
+			t.Errorf("remote %s, X-Forwarded-For %q: client %s; want %s", c.remote, c.xff, got, c.want)
+		}
 	}
 }
