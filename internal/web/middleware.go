@@ -26,6 +26,7 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 	h = cop.Handler(h)
 	h = s.securityHeaders(h)
 	h = s.recoverPanics(h)
+	h = compress(h)
 	return s.logRequests(h)
 }
 

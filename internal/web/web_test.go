@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"mime/multipart"
@@ -536,4 +538,36 @@ func TestClientAddressBehindProxies(t *testing.T) {
 			t.Errorf("remote %s, X-Forwarded-For %q: client %s; want %s", c.remote, c.xff, got, c.want)
 		}
 	}
+}
+
+func TestCompression(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	for _, path := range []string{"/", "/register", s.srv.assets.url("style.css"), s.srv.assets.url("board.js")} {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s: Content-Encoding %q, Vary %q; want gzip", path, res.Header.Get("Content-Encoding"), res.Header.Get("Vary"))
+			continue
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil || len(plain) <= len(raw) {
+			t.Errorf("%s: %d bytes gzipped to %d (%v)", path, len(plain), len(raw), err)
+		}
+	}
+	// Without Accept-Encoding, plain.
+	res, _ := http.Get(s.URL + "/")
+	if res.Header.Get("Content-Encoding") != "" {
+		t.Error("compressed for a client that does not accept it")
+	}
+	res.Body.Close()
 }
