@@ -3,6 +3,8 @@ package markdown
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"sync"
 	"html/template"
 	"regexp"
 
@@ -18,6 +20,50 @@ import (
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+	cache  cache
+}
+
+// cacheSize is how many rendered texts are kept: rendering and sanitising
+// cost far more than a lookup, and pages show the same texts again and again
+// (a task's thread, a project's description).
+const cacheSize = 8192
+
+type cacheKey struct {
+	project int64
+	sum     [sha256.Size]byte
+}
+
+// cache maps sources to their HTML. When full it forgets an arbitrary
+// half, which is cheap and good enough for texts that are read far more
+// often than written.
+type cache struct {
+	mu sync.RWMutex
+	m  map[cacheKey]template.HTML
+}
+
+func (c *cache) get(k cacheKey) (template.HTML, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	h, ok := c.m[k]
+	return h, ok
+}
+
+func (c *cache) put(k cacheKey, h template.HTML) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[cacheKey]template.HTML, cacheSize)
+	}
+	if len(c.m) >= cacheSize {
+		n := 0
+		for k := range c.m {
+			delete(c.m, k)
+			if n++; n >= cacheSize/2 {
+				break
+			}
+		}
+	}
+	c.m[k] = h
 }
 
 // New returns a Renderer.
@@ -45,6 +91,16 @@ func (r *Renderer) render(src string, project int64) template.HTML {
 	if src == "" {
 		return ""
 	}
+	key := cacheKey{project: project, sum: sha256.Sum256([]byte(src))}
+	if h, ok := r.cache.get(key); ok {
+		return h
+	}
+	h := r.convert(src, project)
+	r.cache.put(key, h)
+	return h
+}
+
+func (r *Renderer) convert(src string, project int64) template.HTML {
 	pc := parser.NewContext()
 	if project != 0 {
 		pc.Set(projectKey, project)

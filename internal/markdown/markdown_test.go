@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -57,4 +58,38 @@ func TestRefs(t *testing.T) {
 	if got := string(r.Render("# Title")); !strings.Contains(got, "<h1>Title</h1>") {
 		t.Errorf("headings broke: %s", got)
 	}
+}
+
+func TestCache(t *testing.T) {
+	r := New()
+	a := r.RenderIn(1, "see #2")
+	b := r.RenderIn(2, "see #2")
+	if a == b || !strings.Contains(string(a), "/p/1/tasks/2") || !strings.Contains(string(b), "/p/2/tasks/2") {
+		t.Errorf("the cache mixed projects: %s / %s", a, b)
+	}
+	if again := r.RenderIn(1, "see #2"); again != a {
+		t.Errorf("cached render differs: %s", again)
+	}
+	for i := range cacheSize + 10 {
+		r.Render(strings.Repeat("x", i%50) + string(rune('a'+i%26)) + fmt.Sprint(i))
+	}
+	if n := len(r.cache.m); n > cacheSize {
+		t.Errorf("the cache holds %d entries; at most %d", n, cacheSize)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	src := "A comment with **Markdown**, a [link](https://example.org), `code`, @ada and #2.\n\n- one\n- two\n"
+	b.Run("uncached", func(b *testing.B) {
+		r := New()
+		for b.Loop() {
+			r.convert(src, 1)
+		}
+	})
+	b.Run("cached", func(b *testing.B) {
+		r := New()
+		for b.Loop() {
+			r.RenderIn(1, src)
+		}
+	})
 }
