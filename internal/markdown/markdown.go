@@ -4,9 +4,9 @@ package markdown
 import (
 	"bytes"
 	"crypto/sha256"
-	"sync"
 	"html/template"
 	"regexp"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
