@@ -53,7 +53,13 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		return nil, err
 	}
 	fs, err := openFiles(cfg)
+	if err == nil && cfg.Database != "" && cfg.IPFSAPI == "" {
+		err = claimEmbeddedFiles(ctx, st, cfg.Data)
+	}
 	if err != nil {
+		if fs != nil {
+			fs.Close()
+		}
 		st.Close()
 		return nil, err
 	}
@@ -110,6 +116,31 @@ func openFiles(cfg config.Config) (files.Files, error) {
 		return kubo.New(cfg.IPFSAPI)
 	}
 	return embedded.Open(filepath.Join(cfg.Data, "ipfs"))
+}
+
+// claimEmbeddedFiles makes sure a shared database goes with one embedded
+// file store: a second data folder would hold other files, and downloads
+// through one instance of files uploaded through another would fail. The
+// data folder gets an identity, recorded in the database by the first.
+func claimEmbeddedFiles(ctx context.Context, st store.Store, data string) error {
+	path := filepath.Join(data, "ipfs-identity")
+	id, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		id = []byte(auth.NewToken())
+		err = os.WriteFile(path, id, 0o600)
+	}
+	if err != nil {
+		return fmt.Errorf("data folder identity: %w", err)
+	}
+	holder, err := st.Claim(ctx, "embedded-files", string(id))
+	if err != nil {
+		return err
+	}
+	if holder != string(id) {
+		return errors.New("this database goes with the embedded file store of another data folder: " +
+			"several instances need a shared file store (-ipfs-api http://…); one instance must keep its data folder")
+	}
+	return nil
 }
 
 // Close closes the stores.

@@ -137,3 +137,23 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Errorf("dashboard after recovery: %d; want the logged-in dashboard", code)
 	}
 }
+
+// Two data folders with embedded file stores cannot share one database:
+// the second is refused at start.
+func TestSharedDatabaseNeedsSharedFiles(t *testing.T) {
+	db := pgtest.Database(t)
+	cfg := config.Config{Data: t.TempDir(), Database: db, Scale: domain.DefaultScale}
+	a, err := Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if a, err = Open(context.Background(), cfg, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("the same data folder again: %v", err)
+	}
+	a.Close()
+	cfg.Data = t.TempDir()
+	if _, err := Open(context.Background(), cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "-ipfs-api") {
+		t.Errorf("a second data folder on one database: %v; want a refusal naming -ipfs-api", err)
+	}
+}

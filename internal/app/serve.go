@@ -32,8 +32,11 @@ const ShutdownGrace = 30 * time.Second
 // address the server listens on once it accepts connections.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	cfg := a.Config
+	stopping, stopStreams := context.WithCancel(context.Background())
+	defer stopStreams()
 	handler, err := web.New(web.Deps{
-		Store: a.Store, Accounts: a.Accounts, Projects: a.Projects, Grading: a.Grading, Sessions: a.Sessions, Logger: a.Logger, Hub: a.Hub,
+		Stopping: stopping.Done(),
+		Store:    a.Store, Accounts: a.Accounts, Projects: a.Projects, Grading: a.Grading, Sessions: a.Sessions, Logger: a.Logger, Hub: a.Hub,
 		Registration: cfg.Registration, TLS: cfg.HTTPS(), TrustedProxies: cfg.TrustedProxies,
 		Location: cfg.Location, MaxUpload: cfg.MaxUpload,
 	})
@@ -61,6 +64,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		MaxHeaderBytes: 64 << 10, ErrorLog: errLog, TLSConfig: tlsConfig,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	site.RegisterOnShutdown(stopStreams) // live streams end, so shutdown need not wait for them
 	servers := []*http.Server{site}
 	errc := make(chan error, 2)
 	go func() {

@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -176,5 +177,48 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Error("Serve did not return after shutdown")
+	}
+}
+
+// An open live stream does not hold a shutdown up: it ends with it.
+func TestShutdownEndsLiveStreams(t *testing.T) {
+	cfg := config.Config{Listen: "127.0.0.1:0", Data: t.TempDir(), Registration: domain.RegistrationOpen,
+		Location: time.UTC, MaxUpload: 1 << 20, Scale: domain.DefaultScale}
+	a, err := Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, func(addr string) { ready <- addr }) }()
+	base := "http://" + <-ready
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	form := url.Values{"username": {"ada"}, "password": {"password-ada"}, "name": {"Ada"}, "email": {"ada@example.edu"}, "role": {"student"}}
+	if _, err := c.PostForm(base+"/register", form); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PostForm(base+"/p/create", url.Values{"name": {"P"}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Get(base + "/p/1/events")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("open stream: %v %v", res, err)
+	}
+	defer res.Body.Close()
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("shutdown took %v with a stream open", d)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("shutdown waited for the live stream")
 	}
 }

@@ -194,7 +194,7 @@ func startCluster(t *testing.T) *cluster {
 	}
 	var servers strings.Builder
 	for _, i := range c.instances {
-		fmt.Fprintf(&servers, "    server 127.0.0.1:%d max_fails=1 fail_timeout=5s;\n", i.port)
+		fmt.Fprintf(&servers, "    server 127.0.0.1:%d max_fails=3 fail_timeout=5s;\n", i.port)
 	}
 	port := freePort(t)
 	text := regexp.MustCompile(`(?m)^\s*server 127\.0\.0\.1:800\d[^\n]*\n`).ReplaceAllString(string(conf), "")

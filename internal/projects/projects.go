@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/acanban/acanban/internal/domain"
@@ -108,6 +109,21 @@ func (s *Service) Edit(ctx context.Context, a Access, d, orig domain.ProjectDraf
 		}
 		if d, err = d.Merge(orig, p); err != nil {
 			return err
+		}
+		if d.Department != nil && strings.TrimSpace(*d.Department) != p.Department {
+			// The department decides which assistant oversees the grading:
+			// once it has begun, members may no longer move the project.
+			judges, err := q.Judges(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			grades, err := q.Evaluations(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if len(judges) > 0 || len(grades) > 0 || !p.Published.IsZero() {
+				return domain.Invalid("department", "The department is fixed once judges are assigned or grading has begun: ask the department's assistant.")
+			}
 		}
 		if err := d.Apply(&p); err != nil {
 			return err

@@ -100,6 +100,10 @@ func (s *Service) applyTask(ctx context.Context, q store.Queries, a Access, t *d
 		t.Description = desc
 	}
 	if d.Assignee != nil {
+		// Against a concurrent Leave of that student (which takes the same lock).
+		if err := q.Lock(ctx, fmt.Sprintf("members:%d", a.Project.ID)); err != nil {
+			return err
+		}
 		u, err := s.assignee(ctx, q, a, *d.Assignee)
 		if err != nil {
 			return err
@@ -135,10 +139,10 @@ func (s *Service) CreateTask(ctx context.Context, a Access, d domain.TaskDraft) 
 		if t, err = q.CreateTask(ctx, t); err != nil {
 			return err
 		}
-		if err := s.record(ctx, q, a, "task", t.Number); err != nil {
+		if err := q.AddTaskEvent(ctx, domain.TaskEvent{TaskID: t.ID, Actor: *a.Viewer, At: t.Created, To: t.Status}); err != nil {
 			return err
 		}
-		return q.AddTaskEvent(ctx, domain.TaskEvent{TaskID: t.ID, Actor: *a.Viewer, At: t.Created, To: t.Status})
+		return s.record(ctx, q, a, "task", t.Number)
 	})
 	s.announce(ctx, a, err)
 	return t, err
@@ -174,13 +178,12 @@ func (s *Service) EditTask(ctx context.Context, a Access, number int, d, orig do
 		} else if err != nil {
 			return err
 		}
-		if err := s.record(ctx, q, a, "task", t.Number); err != nil {
-			return err
-		}
 		if t.Status != from {
-			return q.AddTaskEvent(ctx, domain.TaskEvent{TaskID: t.ID, Actor: *a.Viewer, At: t.Updated, From: from, To: t.Status})
+			if err := q.AddTaskEvent(ctx, domain.TaskEvent{TaskID: t.ID, Actor: *a.Viewer, At: t.Updated, From: from, To: t.Status}); err != nil {
+				return err
+			}
 		}
-		return nil
+		return s.record(ctx, q, a, "task", t.Number)
 	})
 	s.announce(ctx, a, err)
 	return t, err
@@ -203,10 +206,10 @@ func (s *Service) MoveTask(ctx context.Context, a Access, number int, to domain.
 			return err
 		}
 		t.Status, t.Updated = to, now
-		if err := s.record(ctx, q, a, "move", t.Number); err != nil {
+		if err := q.AddTaskEvent(ctx, domain.TaskEvent{TaskID: t.ID, Actor: *a.Viewer, At: now, From: from, To: to}); err != nil {
 			return err
 		}
-		return q.AddTaskEvent(ctx, domain.TaskEvent{TaskID: t.ID, Actor: *a.Viewer, At: now, From: from, To: to})
+		return s.record(ctx, q, a, "move", t.Number)
 	})
 	s.announce(ctx, a, err)
 	return t, err

@@ -99,10 +99,10 @@ func (s *Service) HandInFile(ctx context.Context, a Access, number int, name str
 	}
 	evidence := func(name string, head []byte) (string, error) { return domain.EvidenceType(name, head), nil }
 	f, err := s.add(ctx, a, name, r, evidence, func(q store.Queries, f domain.File) error {
-		if err := s.record(ctx, q, a, "work", t.Number); err != nil {
+		if err := q.SetTaskWork(ctx, t.ID, "", f.ID, f.Created); err != nil {
 			return err
 		}
-		return q.SetTaskWork(ctx, t.ID, "", f.ID, f.Created)
+		return s.record(ctx, q, a, "work", t.Number)
 	})
 	s.announce(ctx, a, err)
 	t.WorkURL, t.WorkFile = "", &f
@@ -126,10 +126,10 @@ func (s *Service) HandInURL(ctx context.Context, a Access, number int, link stri
 		return t, domain.Invalid("url", "A link has at most 2000 characters.")
 	}
 	err = s.Store.Atomic(ctx, func(q store.Queries) error {
-		if err := s.record(ctx, q, a, "work", t.Number); err != nil {
+		if err := q.SetTaskWork(ctx, t.ID, link, 0, s.now()); err != nil {
 			return err
 		}
-		return q.SetTaskWork(ctx, t.ID, link, 0, s.now())
+		return s.record(ctx, q, a, "work", t.Number)
 	})
 	s.announce(ctx, a, err)
 	t.WorkURL, t.WorkFile = link, nil

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,8 +33,19 @@ var (
 // the site answers 503 and recovers when the database is back.
 func Unavailable(err error) bool {
 	var ne *net.OpError
-	return errors.Is(err, driver.ErrBadConn) || errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF)
+	if errors.Is(err, driver.ErrBadConn) || errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	// A database error with an SQLSTATE (PostgreSQL's): connection
+	// exceptions (class 08), shutting down or starting up (57P01-57P03),
+	// too many connections (53300).
+	var st interface{ SQLState() string }
+	if errors.As(err, &st) {
+		code := st.SQLState()
+		return strings.HasPrefix(code, "08") || code == "57P01" || code == "57P02" || code == "57P03" || code == "53300"
+	}
+	return false
 }
 
 // ConflictError names the field whose uniqueness a write broke.
@@ -73,6 +85,9 @@ type Queries interface {
 	Files
 	Evaluations
 	Activities
+	// Claim records value for key unless a value is already there, and
+	// returns the value that holds.
+	Claim(ctx context.Context, key, value string) (string, error)
 }
 
 // Users are accounts.

@@ -24,6 +24,9 @@ type boardPage struct {
 	Columns []column
 	Total   int
 	Now     time.Time
+	// After is the ID of the latest change when the board was rendered:
+	// the live stream starts from it, so nothing in between is missed.
+	After int64
 }
 
 func (s *Server) board(w http.ResponseWriter, r *http.Request) {
@@ -31,12 +34,17 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	after, err := s.Projects.LastActivity(r.Context(), a) // before reading the board
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	tasks, err := s.Projects.Board(r.Context(), a)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	b := boardPage{Total: len(tasks), Now: time.Now()}
+	b := boardPage{Total: len(tasks), Now: time.Now(), After: after}
 	for _, st := range domain.Statuses {
 		c := column{Status: st}
 		for _, other := range domain.Statuses {

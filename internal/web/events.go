@@ -21,8 +21,14 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Resume after the last change the browser saw: the Last-Event-ID of a
+	// reconnection, or the ?after= of a new stream (the board page carries
+	// the ID it was rendered at); otherwise start from now.
 	after, err := strconv.ParseInt(r.Header.Get("Last-Event-ID"), 10, 64)
 	if err != nil {
+		after, err = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	}
+	if err != nil || after < 0 {
 		if after, err = s.Projects.LastActivity(r.Context(), a); err != nil {
 			s.fail(w, r, err)
 			return
@@ -53,17 +59,31 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if err := send(); err != nil {
 		return
 	}
+	// Still allowed? A viewer who left the project, or logged out, stops
+	// receiving its changes.
+	allowed := func() bool {
+		if _, _, _, err := s.Sessions.Lookup(r.Context(), sessionToken(r)); err != nil {
+			return false
+		}
+		a2, err := s.Projects.Open(r.Context(), a.Viewer, a.Project.ID)
+		return err == nil && a2.Can(domain.ViewBoard)
+	}
 	ping := time.NewTicker(ssePing)
 	defer ping.Stop()
 	for {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-s.Stopping:
+			return // the server is shutting down: the browser reconnects elsewhere
 		case <-wake:
-			if err := send(); err != nil {
+			if !allowed() || send() != nil {
 				return
 			}
 		case <-ping.C:
+			if !allowed() {
+				return
+			}
 			fmt.Fprint(w, ": ping\n\n")
 			if err := rc.Flush(); err != nil {
 				return

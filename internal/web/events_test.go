@@ -19,9 +19,15 @@ type sseEvent struct{ id, event, data string }
 // empty, and returns the events as they come.
 func openEvents(t *testing.T, c *client, project int64, lastID string) (<-chan sseEvent, *http.Response) {
 	t.Helper()
+	return openEventsURL(t, c, fmt.Sprintf("/p/%d/events", project), lastID)
+}
+
+// openEventsURL opens the stream at path (which may carry ?after=).
+func openEventsURL(t *testing.T, c *client, path, lastID string) (<-chan sseEvent, *http.Response) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/p/%d/events", c.base, project), nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", c.base+path, nil)
 	if lastID != "" {
 		req.Header.Set("Last-Event-ID", lastID)
 	}
@@ -112,5 +118,36 @@ func TestLiveEvents(t *testing.T) {
 	replay := []string{next(t, again, 2*time.Second).data, next(t, again, 2*time.Second).data}
 	if !strings.Contains(replay[0], "comment") || !strings.Contains(replay[1], `"kind":"task"`) {
 		t.Errorf("replay after Last-Event-ID %s: %v", first, replay)
+	}
+}
+
+// A stream ends for a viewer who left the project, and resumes from ?after=.
+func TestLiveEventsPermissionAndAfter(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	ada := s.register(t, "ada", "student")
+	bob := s.register(t, "bob", "student")
+	id := ada.newProject("Live")
+	ada.invite(id, "bob")
+	n := ada.newTask(id, "Card")
+	p := fmt.Sprintf("/p/%d", id)
+	ada.post(fmt.Sprintf("%s/tasks/%d/move", p, n), form("status", "doing"))
+
+	// ?after=0 replays everything: the creation and the move.
+	events, _ := openEventsURL(t, bob, fmt.Sprintf("/p/%d/events?after=0", id), "")
+	if e := next(t, events, 2*time.Second); !strings.Contains(e.data, `"kind":"task"`) {
+		t.Errorf("first replayed event %+v; want the task's creation", e)
+	}
+	if e := next(t, events, 2*time.Second); !strings.Contains(e.data, `"kind":"move"`) {
+		t.Errorf("second replayed event %+v; want the move", e)
+	}
+	bob.post(p+"/leave", nil)
+	ada.post(fmt.Sprintf("%s/tasks/%d/move", p, n), form("status", "done"))
+	select {
+	case e, ok := <-events:
+		if ok {
+			t.Errorf("after leaving, bob's stream still sent %+v", e)
+		}
+	case <-time.After(3 * time.Second):
+		t.Error("after leaving, bob's stream stayed open")
 	}
 }

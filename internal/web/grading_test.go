@@ -851,3 +851,18 @@ func TestGradingStudentsSeeOwnResultOnly(t *testing.T) {
 		t.Error("the supervisor does not see the adjustment")
 	}
 }
+
+// Members cannot move a project out of its department once grading began.
+func TestGradingDepartmentFixed(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	stu := s.account(t, "stu", "student", "ICT", "")
+	s.account(t, "jude", "judge", "", "")
+	asst := s.account(t, "asst", "assistant", "ICT", "")
+	id := stu.newProject("Fixed")
+	p := fmt.Sprintf("/p/%d", id)
+	seeOther(t, "change the department before grading", stu.post(p+"/edit", form("department", "Maths")), p+"/info")
+	stu.post(p+"/edit", form("department", "ICT"))
+	seeOther(t, "assign a judge", asst.post(p+"/judges", form("username", "jude")), p+"/grades")
+	wantMessage(t, "change the department after", stu.post(p+"/edit", form("department", "Nowhere")), 422, "fixed")
+	seeOther(t, "edit the name after", stu.post(p+"/edit", form("name", "Renamed")), p+"/info")
+}

@@ -27,7 +27,10 @@ type Deps struct {
 	Projects *projects.Service
 	Grading  *grading.Service
 	// Hub wakes the live connections of this instance.
-	Hub          *live.Hub
+	Hub *live.Hub
+	// Stopping is closed when the server shuts down, to end live streams
+	// (nil: never).
+	Stopping     <-chan struct{}
 	Sessions     *auth.Sessions
 	Markdown     *markdown.Renderer
 	Logger       *slog.Logger

@@ -31,15 +31,21 @@ var dialect = func() *sqlstore.Dialect {
 		DollarPlaceholders: true,
 		ConflictField:      conflictField,
 		Migrations:         sub,
-		ForUpdate:          " FOR UPDATE",
+		// NO KEY: rows referenced by a foreign key being inserted (a file of
+		// the project, a comment of the task) only take KEY SHARE locks,
+		// which FOR UPDATE would conflict with and deadlock on.
+		ForUpdate: " FOR NO KEY UPDATE",
+		Retryable: retryable,
 		// One number for Acanban's migrations: concurrent starts migrate once.
 		LockMigrations: "SELECT pg_advisory_xact_lock(7265425101)",
 		LockKey:        "SELECT pg_advisory_xact_lock(hashtext(?))",
 	}
 }()
 
-// MaxConns is the size of each instance's connection pool.
-const MaxConns = 32
+// MaxConns is the size of each instance's connection pool. PostgreSQL's
+// default max_connections is 100: three instances (16 each, plus one
+// listening for live updates) leave room for migrations and psql.
+const MaxConns = 16
 
 // Open connects to the database at url (postgres://…) and applies pending
 // migrations.
@@ -93,4 +99,11 @@ func conflictField(err error) (string, bool) {
 		return name, true
 	}
 	return name, true
+}
+
+// retryable: the transaction lost a deadlock or a serialisation conflict
+// and may simply be run again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }

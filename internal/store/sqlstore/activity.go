@@ -7,7 +7,15 @@ import (
 	"github.com/acanban/acanban/internal/domain"
 )
 
+// AddActivity takes, where transactions run side by side (PostgreSQL), a
+// lock per project held until commit: IDs are then handed out in the order
+// the transactions commit, so a stream that sent ID n never misses a
+// change with a lower ID committed later. Record activity last in a
+// transaction, after its other locks.
 func (q queries) AddActivity(ctx context.Context, a domain.Activity) (domain.Activity, error) {
+	if err := q.Lock(ctx, fmt.Sprintf("activity:%d", a.ProjectID)); err != nil {
+		return a, err
+	}
 	err := q.queryRow(ctx, `INSERT INTO activity (project_id, kind, task_number, actor_id, created_at) VALUES (?, ?, ?, ?, ?)
 		RETURNING id`, a.ProjectID, a.Kind, a.Task, a.Actor, a.Created.UTC()).Scan(&a.ID)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/acanban/acanban/internal/store"
 )
@@ -34,6 +35,9 @@ type Dialect struct {
 	// LockMigrations, if set, runs in the migration transaction before
 	// anything else, to keep concurrent starts from racing.
 	LockMigrations string
+	// Retryable, if set, reports an error after which a transaction may
+	// be run again (a lost deadlock).
+	Retryable func(error) bool
 	// LockKey, if set, is a statement taking a lock named by its one
 	// argument until the transaction ends (PostgreSQL: an advisory lock);
 	// empty where transactions already exclude each other, as in SQLite.
@@ -73,8 +77,19 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Atomic runs fn in one transaction.
+// Atomic runs fn in one transaction. A transaction that lost a deadlock is
+// run again, up to three times: fn must only write through q and set
+// variables it sets again on each run.
 func (s *Store) Atomic(ctx context.Context, fn func(q store.Queries) error) (err error) {
+	for attempt := 0; ; attempt++ {
+		err = s.atomicOnce(ctx, fn)
+		if err == nil || s.d.Retryable == nil || !s.d.Retryable(err) || attempt == 2 {
+			return err
+		}
+	}
+}
+
+func (s *Store) atomicOnce(ctx context.Context, fn func(q store.Queries) error) (err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
@@ -103,7 +118,15 @@ type queries struct {
 	d  *Dialect
 }
 
-var rebound sync.Map // query → query with $n placeholders
+// rebound caches queries rewritten with $n placeholders. Queries built at
+// run time (a search of n words) are many: past maxRebound the cache stops
+// growing and the rest are rewritten each time.
+var (
+	rebound      sync.Map // query → query with $n placeholders
+	reboundCount atomic.Int64
+)
+
+const maxRebound = 1024
 
 // q adapts a query written with ? placeholders to the dialect.
 func (q queries) q(query string) string {
@@ -124,7 +147,9 @@ func (q queries) q(query string) string {
 		}
 		b.WriteByte(query[i])
 	}
-	rebound.Store(query, b.String())
+	if reboundCount.Add(1) <= maxRebound {
+		rebound.Store(query, b.String())
+	}
 	return b.String()
 }
 

@@ -69,12 +69,18 @@ func placeholders(n int) string {
 	return strings.Repeat("?, ", n-1) + "?"
 }
 
+// MaxSearchWords is how many words of a search are used.
+const MaxSearchWords = 8
+
 // matchWords is the condition that column contains every word of the
 // query, folded, in any order: "gia nguyen" finds "Nguyễn Gia Phong". An
 // empty query matches everything. (On PostgreSQL, trigram indexes make
 // these substring searches fast.)
 func matchWords(column, query string) (string, []any) {
 	words := strings.Fields(domain.Fold(query))
+	if len(words) > MaxSearchWords {
+		words = words[:MaxSearchWords]
+	}
 	if len(words) == 0 {
 		return "1 = 1", nil
 	}

@@ -39,6 +39,7 @@ var projectTests = []suiteTest{
 	{"TaskWork", testTaskWork},
 	{"Evaluations", testEvaluations},
 	{"SearchWords", testSearchWords},
+	{"Claim", testClaim},
 	{"AdjustmentsAndPublication", testAdjustmentsAndPublication},
 	{"SetTaskStatus", testSetTaskStatus},
 	{"TaskMovesConcurrent", testTaskMovesConcurrent},

@@ -433,3 +433,16 @@ func testLoginFailures(t *testing.T, s store.Store) {
 		t.Errorf("after clearing ada: ada %d, bob %d; want 0 and 1", a, b)
 	}
 }
+
+func testClaim(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if got, err := s.Claim(ctx, "k", "first"); err != nil || got != "first" {
+		t.Errorf("first claim = %q, %v; want first", got, err)
+	}
+	if got, err := s.Claim(ctx, "k", "second"); err != nil || got != "first" {
+		t.Errorf("second claim = %q, %v; want the first to hold", got, err)
+	}
+	if got, _ := s.Claim(ctx, "other", "x"); got != "x" {
+		t.Errorf("claims of different keys interfere: %q", got)
+	}
+}

@@ -30,6 +30,7 @@
     const card = active && active.closest(".kcard");
     const value = active && active.value;
     board.replaceChildren(...fresh.childNodes);
+    if (fresh.dataset.after && Number(fresh.dataset.after) > Number(after)) after = fresh.dataset.after;
     const total = doc.querySelector("#total");
     if (total && document.querySelector("#total")) document.querySelector("#total").textContent = total.textContent;
     if (card) {
@@ -38,10 +39,30 @@
       if (target) target.focus();
     }
   };
-  if (window.EventSource) {
-    const events = new EventSource("/p/" + project + "/events");
-    events.addEventListener("change", refresh);
-  }
+  // The live stream starts after the change the page was rendered at, and
+  // resumes after the last change received. A browser's own reconnection
+  // gives up after an error answer (a proxy's 502 during a restart): then
+  // open a new stream, waiting longer each time, and look again.
+  let after = board.dataset.after || "";
+  let wait = 1000;
+  const listen = () => {
+    if (!window.EventSource) return;
+    const events = new EventSource("/p/" + project + "/events?after=" + encodeURIComponent(after));
+    events.addEventListener("change", (e) => {
+      after = e.lastEventId || after;
+      wait = 1000;
+      refresh();
+    });
+    events.addEventListener("error", () => {
+      if (events.readyState !== EventSource.CLOSED) return; // the browser retries by itself
+      setTimeout(() => {
+        listen();
+        refresh();
+      }, wait);
+      wait = Math.min(wait * 2, 30000);
+    });
+  };
+  listen();
   if (!board.hasAttribute("data-write")) return;
 
   const status = document.createElement("p");
