@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // -timezone works on machines without the tz database
 
 	"github.com/acanban/acanban/internal/accounts"
 	"github.com/acanban/acanban/internal/app"

@@ -3,6 +3,7 @@ package domain
 import (
 	"testing"
 	"time"
+	_ "time/tzdata"
 )
 
 func TestParseDeadline(t *testing.T) {
