@@ -23,12 +23,7 @@ type Service struct {
 	Now func() time.Time
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return domain.Clock(s.Now).Now() }
 
 // NewUser is an account to create, as typed in a form or on the command line.
 type NewUser struct {

@@ -28,12 +28,7 @@ const (
 	DefaultRememberLifetime = 30 * 24 * time.Hour
 )
 
-func (m *Sessions) now() time.Time {
-	if m.Now != nil {
-		return m.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (m *Sessions) now() time.Time { return domain.Clock(m.Now).Now() }
 
 func (m *Sessions) lifetime(remember bool) time.Duration {
 	if remember {

@@ -25,12 +25,7 @@ type Service struct {
 	Now func() time.Time
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return domain.Clock(s.Now).Now() }
 
 // MaxComment is the longest comment of a grade or reason of an adjustment.
 const MaxComment = 5000
