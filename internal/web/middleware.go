@@ -58,7 +58,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				return
 			}
 			s.Logger.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			if rec, ok := w.(*recorder); ok && rec.wrote {
+			if started(w) {
 				return // too late for an error page
 			}
 			s.fail(w, r, fmt.Errorf("panic: %v", p))
@@ -105,4 +105,19 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond), "remote", r.RemoteAddr)
 	})
+}
+
+// started reports whether the response has begun, looking through the
+// writers that wrap the recorder (compression).
+func started(w http.ResponseWriter) bool {
+	for {
+		if rec, ok := w.(*recorder); ok {
+			return rec.wrote
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
 }

@@ -571,3 +571,25 @@ func TestCompression(t *testing.T) {
 	}
 	res.Body.Close()
 }
+
+// A panic after the page began is logged, not followed by an error page
+// glued to half a response.
+func TestPanicAfterWriting(t *testing.T) {
+	s := newSite(t, domain.RegistrationOpen)
+	h := s.srv.logRequests(compress(s.srv.recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("half"))
+		panic("boom")
+	}))))
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Accept-Encoding", "gzip") // the recorder sits behind the compressor
+	h.ServeHTTP(rec, req)
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body, _ := io.ReadAll(zr); string(body) != "half" {
+		t.Errorf("body after a late panic = %q; want only what was written", body)
+	}
+}
