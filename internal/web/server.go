@@ -99,6 +99,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)
 
+	mux.HandleFunc("GET /invites", s.invitesForm)
+	mux.HandleFunc("POST /invites", s.invitesCreate)
 	mux.HandleFunc("GET /u", s.people)
 	mux.HandleFunc("GET /u/{username}", s.profile)
 	mux.HandleFunc("GET /u/{username}/edit", s.profileEditForm)

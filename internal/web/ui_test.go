@@ -156,7 +156,7 @@ func TestUIAccessibilityStaff(t *testing.T) {
 	for who, pages := range map[string][]string{
 		"sup":  {"/p/1/grades", "/p/1/tasks/1"},
 		"jude": {"/", "/p/1/grades"},
-		"asst": {"/", "/a", "/a/stats", "/p/1/grades"},
+		"asst": {"/", "/a", "/a/stats", "/p/1/grades", "/invites"},
 	} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/login"),
 			chromedp.SendKeys(chromedp.CSS("#login-username"), who),

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -592,4 +593,47 @@ func TestPanicAfterWriting(t *testing.T) {
 	if body, _ := io.ReadAll(zr); string(body) != "half" {
 		t.Errorf("body after a late panic = %q; want only what was written", body)
 	}
+}
+
+func TestInvitationsPage(t *testing.T) {
+	s := newSite(t, domain.RegistrationInvite)
+	ctx := context.Background()
+	admin, err := s.srv.Accounts.Create(ctx, accounts.NewUser{Username: "root", Password: "password-root", Name: "Root",
+		Email: "root@example.edu", Role: "supervisor", Admin: true})
+	if err != nil || !admin.Admin {
+		t.Fatalf("admin: %+v %v", admin, err)
+	}
+	root := s.client(t)
+	root.post("/login", form("username", "root", "password", "password-root"))
+	r := root.post("/invites", form("role", "assistant", "department", "ICT"))
+	if r.StatusCode != 201 {
+		t.Fatalf("make an invitation: %d %s", r.StatusCode, alert(r.body))
+	}
+	m := regexp.MustCompile(`/register\?token=([A-Z0-9]+)`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("the page does not show the invitation link")
+	}
+	f := registration("asha", "")
+	f.Set("token", m[1])
+	if r := s.client(t).post("/register", f); r.StatusCode != 303 {
+		t.Fatalf("register with the invitation: %d %s", r.StatusCode, alert(r.body))
+	}
+	u, _ := s.srv.Store.UserByUsername(ctx, "asha")
+	if u.Role != domain.RoleAssistant || u.Department != "ICT" {
+		t.Errorf("invited user %+v; want an assistant of ICT", u)
+	}
+	asha := s.client(t)
+	asha.post("/login", form("username", "asha", "password", "password-asha"))
+	wantStatus(t, "an assistant invites an assistant", asha.post("/invites", form("role", "assistant")), 403)
+	if r := asha.post("/invites", form("role", "judge")); r.StatusCode != 201 {
+		t.Errorf("an assistant invites a judge: %d", r.StatusCode)
+	}
+	wantStatus(t, "an assistant invites an unknown role", asha.post("/invites", form("role", "dean")), 422)
+	// Students and guests may not.
+	s.srv.Accounts.Create(ctx, accounts.NewUser{Username: "stu", Password: "password-stu", Name: "Stu", Email: "stu@example.edu", Role: "student"})
+	stu := s.client(t)
+	stu.post("/login", form("username", "stu", "password", "password-stu"))
+	wantStatus(t, "a student opens the invitations", stu.get("/invites"), 403)
+	wantStatus(t, "a student invites", stu.post("/invites", form("role", "student")), 403)
+	wantStatus(t, "a guest opens the invitations", s.client(t).get("/invites"), 401)
 }
