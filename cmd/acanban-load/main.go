@@ -46,6 +46,8 @@ type Config struct {
 	SetupConcurrency int           // setup and log-in requests at once
 	Timeout          time.Duration // of one request
 	Seed             uint64        // of the random choices; 0 means from the clock
+	Saturate         []string      // paths to request with no think time, instead of the mix
+	Connections      int           // connections of a saturation run
 
 	Out io.Writer // the report
 	Log io.Writer // progress
@@ -94,6 +96,8 @@ func parseFlags(args []string, stderr io.Writer) (*Config, error) {
 	fs.IntVar(&cfg.SetupConcurrency, "concurrency-setup", 8, "setup and log-in requests at once (each costs the server a password hash)")
 	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "timeout of one request")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "seed of the random choices, to repeat a run's mix (default: from the clock)")
+	saturate := fs.String("saturate", "", "comma-separated `paths` to request as fast as possible, as the first user, one after the other, instead of the mix; /bench/bytes stands for a fixed byte slice of the first path's size (server started with -bench-routes)")
+	fs.IntVar(&cfg.Connections, "connections", 64, "connections of a -saturate run")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: acanban-load -target URL [flags]\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -104,6 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (*Config, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (flags only; see -h)", fs.Arg(0))
 	}
+	cfg.Saturate = parseSaturate(*saturate)
 	return cfg, cfg.check()
 }
 
@@ -180,6 +185,14 @@ func run(ctx context.Context, cfg *Config) (*Report, error) {
 	}
 	if cfg.SetupOnly {
 		return nil, nil
+	}
+	if len(cfg.Saturate) > 0 {
+		ss, err := saturate(ctx, cfg)
+		if err != nil {
+			return nil, interrupted(ctx, err)
+		}
+		printSaturation(cfg.Out, ss)
+		return &Report{}, nil
 	}
 
 	logins := newRecorder()

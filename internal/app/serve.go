@@ -38,7 +38,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		Stopping: stopping.Done(),
 		Store:    a.Store, Accounts: a.Accounts, Projects: a.Projects, Grading: a.Grading, Sessions: a.Sessions, Logger: a.Logger, Hub: a.Hub,
 		Registration: cfg.Registration, TLS: cfg.HTTPS(), TrustedProxies: cfg.TrustedProxies,
-		Location: cfg.Location, MaxUpload: cfg.MaxUpload,
+		Location: cfg.Location, MaxUpload: cfg.MaxUpload, BenchRoutes: cfg.BenchRoutes,
 	})
 	if err != nil {
 		return err

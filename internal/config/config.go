@@ -47,6 +47,9 @@ type Config struct {
 	// TLSProxy: a proxy in front terminates HTTPS, so cookies are Secure
 	// and HSTS is sent although this server speaks plain HTTP.
 	TLSProxy bool
+	// BenchRoutes adds /bench/bytes/{n}, a fixed byte slice, the ceiling
+	// that acanban-load -saturate compares pages with.
+	BenchRoutes bool
 }
 
 // HTTPS reports whether browsers reach the site over HTTPS.
@@ -58,6 +61,21 @@ func (c Config) TLS() bool { return c.TLSCert != "" }
 type setting struct {
 	name, def, usage string
 }
+
+// boolFlags are the settings given as -name alone (or -name=false).
+var boolFlags = map[string]bool{"tls-proxy": true, "bench-routes": true}
+
+// boolValue is a string setting that a bare -flag sets to "true".
+type boolValue struct{ p *string }
+
+func (b boolValue) String() string {
+	if b.p == nil {
+		return ""
+	}
+	return *b.p
+}
+func (b boolValue) Set(v string) error { *b.p = v; return nil }
+func (b boolValue) IsBoolFlag() bool   { return true }
 
 // settings is every setting, named as its flag and its TOML key; its
 // environment variable is ACANBAN_ and the name in capitals with _ for -.
@@ -82,6 +100,7 @@ var settings = []setting{
 	{"max-adjustment", "2", "most a supervisor may add to or take from one student's grade"},
 	{"trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies (nginx) whose X-Forwarded-For header names the client, such as 127.0.0.1/32"},
 	{"tls-proxy", "false", "true when a proxy in front terminates HTTPS: cookies are Secure and HSTS is sent"},
+	{"bench-routes", "false", "serve /bench/bytes/N (N fixed bytes) for acanban-load -saturate; not for production"},
 	{"timezone", "Local", "time zone of the dates shown and of the deadlines typed: an IANA name such as Asia/Ho_Chi_Minh, or Local for the server's"},
 }
 
@@ -100,6 +119,12 @@ type Loader struct {
 func Bind(fs *flag.FlagSet) *Loader {
 	l := &Loader{fs: fs, values: map[string]*string{}}
 	for _, s := range settings {
+		if boolFlags[s.name] {
+			v := s.def
+			l.values[s.name] = &v
+			fs.Var(boolValue{&v}, s.name, s.usage+" (env "+EnvName(s.name)+")")
+			continue
+		}
 		l.values[s.name] = fs.String(s.name, s.def, s.usage+" (env "+EnvName(s.name)+")")
 	}
 	return l
@@ -227,6 +252,11 @@ func build(m map[string]string) (Config, error) {
 			continue
 		}
 		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
+	}
+	if b, err := strconv.ParseBool(m["bench-routes"]); err != nil {
+		errs = append(errs, fmt.Errorf("bench-routes: %q is not true or false", m["bench-routes"]))
+	} else {
+		c.BenchRoutes = b
 	}
 	if b, err := strconv.ParseBool(m["tls-proxy"]); err != nil {
 		errs = append(errs, fmt.Errorf("tls-proxy: %q is not true or false", m["tls-proxy"]))

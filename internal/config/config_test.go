@@ -146,11 +146,23 @@ func TestScale(t *testing.T) {
 }
 
 func TestProxies(t *testing.T) {
-	c, err := load(t, []string{"-trusted-proxies", "127.0.0.1, 10.0.0.0/8", "-tls-proxy", "true"}, nil)
+	c, err := load(t, []string{"-trusted-proxies", "127.0.0.1, 10.0.0.0/8", "-tls-proxy"}, nil)
 	if err != nil || len(c.TrustedProxies) != 2 || c.TrustedProxies[0].String() != "127.0.0.1/32" || !c.HTTPS() {
 		t.Errorf("proxies %v, https %v, %v", c.TrustedProxies, c.HTTPS(), err)
 	}
 	if _, err := load(t, []string{"-trusted-proxies", "nginx"}, nil); err == nil {
 		t.Error("a proxy that is not an address was accepted")
+	}
+}
+
+func TestBoolSettings(t *testing.T) {
+	if c, err := load(t, []string{"-bench-routes"}, nil); err != nil || !c.BenchRoutes {
+		t.Errorf("-bench-routes: %v, %v", c.BenchRoutes, err)
+	}
+	if c, err := load(t, []string{"-bench-routes=false"}, map[string]string{"ACANBAN_BENCH_ROUTES": "true"}); err != nil || c.BenchRoutes {
+		t.Errorf("-bench-routes=false over the environment: %v, %v", c.BenchRoutes, err)
+	}
+	if c, err := load(t, nil, map[string]string{"ACANBAN_TLS_PROXY": "true"}); err != nil || !c.TLSProxy {
+		t.Errorf("ACANBAN_TLS_PROXY=true: %v, %v", c.TLSProxy, err)
 	}
 }

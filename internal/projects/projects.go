@@ -189,7 +189,10 @@ func (s *Service) Leave(ctx context.Context, a Access) error {
 			return err
 		}
 		// Tasks are assigned to student members only.
-		return q.UnassignTasks(ctx, a.Project.ID, a.Viewer.ID, s.now())
+		if err := q.UnassignTasks(ctx, a.Project.ID, a.Viewer.ID, s.now()); err != nil {
+			return err
+		}
+		return s.record(ctx, q, a, "members", 0) // the board shows assignees
 	})
 }
 

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/acanban/acanban/internal/domain"
@@ -21,12 +24,52 @@ type column struct {
 
 // boardPage is the Kanban board.
 type boardPage struct {
-	Columns []column
+	Columns template.HTML // rendered by "boardcolumns", often from the cache
 	Total   int
-	Now     time.Time
 	// After is the ID of the latest change when the board was rendered:
 	// the live stream starts from it, so nothing in between is missed.
 	After int64
+}
+
+// boardColumns is what the "boardcolumns" template renders.
+type boardColumns struct {
+	Project int64
+	Write   bool
+	Columns []column
+	Now     time.Time
+}
+
+// renderedBoard is a board's columns as HTML, with their task count.
+type renderedBoard struct {
+	html  template.HTML
+	total int
+}
+
+// boardCache keeps the columns of boards as rendered. A board changes only
+// with an activity (its ID is in the key), and its relative times ("in 3
+// days") with the minute (also in the key), so a hit is exactly what a
+// render would give.
+type boardCache struct {
+	mu sync.RWMutex
+	m  map[string]renderedBoard
+}
+
+const boardCacheSize = 2048
+
+func (c *boardCache) get(k string) (renderedBoard, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	b, ok := c.m[k]
+	return b, ok
+}
+
+func (c *boardCache) put(k string, b renderedBoard) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= boardCacheSize {
+		c.m = make(map[string]renderedBoard, boardCacheSize) // a new minute or a full cache: start again
+	}
+	c.m[k] = b
 }
 
 func (s *Server) board(w http.ResponseWriter, r *http.Request) {
@@ -39,12 +82,28 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	now := time.Now()
+	write := a.Can(domain.WriteTask)
+	key := fmt.Sprintf("%d/%d/%t/%d", a.Project.ID, after, write, now.Unix()/60)
+	rb, ok := s.boards.get(key)
+	if !ok {
+		if rb, err = s.renderBoard(r, a, now, write); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.boards.put(key, rb)
+	}
+	s.render(w, r, http.StatusOK, "board", &page{Title: "Board · " + a.Project.Name,
+		Data: viewOf(a, "tasks", boardPage{Columns: rb.html, Total: rb.total, After: after})})
+}
+
+// renderBoard renders the columns of a's board.
+func (s *Server) renderBoard(r *http.Request, a projectAccess, now time.Time, write bool) (renderedBoard, error) {
 	tasks, err := s.Projects.Board(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return renderedBoard{}, err
 	}
-	b := boardPage{Total: len(tasks), Now: time.Now(), After: after}
+	b := boardColumns{Project: a.Project.ID, Write: write, Now: now}
 	for _, st := range domain.Statuses {
 		c := column{Status: st}
 		for _, other := range domain.Statuses {
@@ -61,7 +120,11 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "board", &page{Title: "Board · " + a.Project.Name, Data: viewOf(a, "tasks", b)})
+	var buf bytes.Buffer
+	if err := s.pages.byName["board"].ExecuteTemplate(&buf, "boardcolumns", b); err != nil {
+		return renderedBoard{}, fmt.Errorf("render board: %w", err)
+	}
+	return renderedBoard{html: template.HTML(buf.String()), total: len(tasks)}, nil
 }
 
 // taskNumber reads {n} of the path; not a number is 404.

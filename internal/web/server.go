@@ -4,10 +4,13 @@
 package web
 
 import (
+	"bytes"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/acanban/acanban/internal/accounts"
@@ -30,7 +33,9 @@ type Deps struct {
 	Hub *live.Hub
 	// Stopping is closed when the server shuts down, to end live streams
 	// (nil: never).
-	Stopping     <-chan struct{}
+	Stopping <-chan struct{}
+	// BenchRoutes adds /bench/bytes/{n} for load measurements.
+	BenchRoutes  bool
 	Sessions     *auth.Sessions
 	Markdown     *markdown.Renderer
 	Logger       *slog.Logger
@@ -50,6 +55,7 @@ type Deps struct {
 type Server struct {
 	Deps
 	mux     *http.ServeMux
+	boards  boardCache
 	pages   *pages
 	assets  *assets
 	handler http.Handler
@@ -151,6 +157,9 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc("GET /a/transcript."+format, s.departmentTranscript(format))
 	}
 
+	if s.BenchRoutes {
+		mux.HandleFunc("GET /bench/bytes/{n}", benchBytes)
+	}
 	mux.HandleFunc("GET /", s.notFound) // other methods on known paths: 405
 	s.mux = mux
 
@@ -169,3 +178,18 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	}
 	s.fail(w, r, domain.NotFound("There is no page at %s.", r.URL.Path))
 }
+
+// benchBytes answers n fixed bytes as a page: what the server achieves when
+// a handler does nothing, for acanban-load -saturate to compare pages with.
+func benchBytes(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 || n > 10<<20 {
+		http.Error(w, "n: 0 to 10485760 bytes", http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(benchSlice()[:n])
+}
+
+// benchSlice is made on first use: only with -bench-routes.
+var benchSlice = sync.OnceValue(func() []byte { return bytes.Repeat([]byte("x"), 10<<20) })
