@@ -57,7 +57,7 @@ func startServer(t *testing.T) string {
 		ln.Close()
 		data := filepath.Join(dir, fmt.Sprintf("data%d", attempt))
 		var logs lockedBuffer
-		cmd := exec.Command(bin, "-listen", addr, "-data", data)
+		cmd := exec.Command(bin, "-listen", addr, "-data", data, "-bench-routes")
 		cmd.Stdout, cmd.Stderr = &logs, &logs
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -230,5 +230,36 @@ func TestFlags(t *testing.T) {
 		if _, err := parseFlags(args, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted", args)
 		}
+	}
+}
+
+// TestSaturate: after a setup, -saturate requests the board and a fixed
+// byte slice of its size as fast as it can and prints their ratio.
+func TestSaturate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the server")
+	}
+	base := startServer(t)
+	var out, log lockedBuffer
+	cfg := &Config{Target: base, Users: 2, Projects: 1, Tasks: 5, Duration: time.Second, Prefix: "sat",
+		SetupConcurrency: 2, Timeout: 30 * time.Second, Out: &out, Log: &log, SetupOnly: true}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := run(ctx, cfg); err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	cfg.SetupOnly, cfg.SkipSetup = false, true
+	cfg.Saturate, cfg.Connections = []string{"/p/1/tasks", "/bench/bytes"}, 4
+	ss, err := saturate(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) != 2 || ss[0].Bytes == 0 || ss[1].Bytes != ss[0].Bytes || ss[0].Requests == 0 || ss[1].Requests == 0 ||
+		ss[0].Errors+ss[1].Errors != 0 {
+		t.Errorf("saturation = %+v; want both paths answered, the slice as large as the board, no errors", ss)
+	}
+	printSaturation(&out, ss)
+	if !strings.Contains(out.String(), "ratio /p/1/tasks / /bench/bytes/") {
+		t.Errorf("no ratio printed:\n%s", out.String())
 	}
 }
