@@ -102,7 +102,8 @@ type Users interface {
 	UpdateProfile(ctx context.Context, id int64, p domain.Profile, now time.Time) error
 	SetPasswordHash(ctx context.Context, id int64, hash string, now time.Time) error
 	CountUsers(ctx context.Context) (int, error)
-	// SearchUsers lists users by username and how many match in all.
+	// SearchUsers lists users by username and how many match, counted up
+	// to MaxCount+1 ("more than MaxCount").
 	SearchUsers(ctx context.Context, f UserFilter) ([]domain.User, int, error)
 }
 
@@ -222,6 +223,9 @@ type Comments interface {
 	// Comments lists a task's comments, oldest first.
 	Comments(ctx context.Context, task int64) ([]domain.Comment, error)
 }
+
+// MaxCount is where the people search stops counting.
+const MaxCount = 1000
 
 // UserFilter selects users for the people search.
 type UserFilter struct {

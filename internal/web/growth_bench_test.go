@@ -84,7 +84,7 @@ func BenchmarkGrowth(b *testing.B) {
 		s, req := growthSite(b, size.users, size.projects, size.tasks)
 		for _, page := range []struct{ name, path string }{
 			{"dashboard", "/"}, {"board", "/p/1/tasks"}, {"projects-search", "/p?q=kanban"},
-			{"people-search", "/u?q=nguyen+van+12"},
+			{"people-search", "/u?q=nguyen+van+12"}, {"people-search-rare", "/u?q=zzz"},
 		} {
 			name := fmt.Sprintf("%s/users=%d/projects=%d/tasks=%d", page.name, size.users, size.projects, size.tasks)
 			b.Run(name, func(b *testing.B) {

@@ -108,7 +108,10 @@ func (q queries) SearchUsers(ctx context.Context, f store.UserFilter) ([]domain.
 		}
 	}
 	var total int
-	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE `+where, args...).Scan(&total); err != nil {
+	// Counting stops past store.MaxCount: a search of a big site does not
+	// visit every user to say "more than 1 000".
+	countArgs := append(append([]any{}, args...), store.MaxCount+1)
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE `+where+` LIMIT ?) AS matches`, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("search users: %w", q.wrap(err))
 	}
 	rows, err := q.query(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+` ORDER BY username LIMIT ? OFFSET ?`,

@@ -39,6 +39,7 @@ var projectTests = []suiteTest{
 	{"TaskWork", testTaskWork},
 	{"Evaluations", testEvaluations},
 	{"SearchWords", testSearchWords},
+	{"SearchUsersCountBound", testSearchUsersCountBound},
 	{"Claim", testClaim},
 	{"AdjustmentsAndPublication", testAdjustmentsAndPublication},
 	{"SetTaskStatus", testSetTaskStatus},

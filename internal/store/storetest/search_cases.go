@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -429,5 +430,31 @@ func testSearchWords(t *testing.T, s store.Store) {
 		if err != nil || n != want {
 			t.Errorf("SearchUsers(%q) found %d, %v; want %d", q, n, err, want)
 		}
+	}
+}
+
+// The people search stops counting past store.MaxCount.
+func testSearchUsersCountBound(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	err := s.Atomic(ctx, func(q store.Queries) error {
+		for i := range store.MaxCount + 5 {
+			u := newUser(fmt.Sprintf("many%d", i))
+			u.Email = fmt.Sprintf("many%d@example.edu", i)
+			if _, err := q.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	us, n, err := s.SearchUsers(ctx, store.UserFilter{Query: "many", Limit: 10})
+	if err != nil || n != store.MaxCount+1 || len(us) != 10 {
+		t.Errorf("search of %d matches: %d listed, count %d, %v; want 10 listed and the count stopped at %d",
+			store.MaxCount+5, len(us), n, err, store.MaxCount+1)
+	}
+	if _, n, _ := s.SearchUsers(ctx, store.UserFilter{Query: "many100", Limit: 10}); n != 6 {
+		t.Errorf("a search of 6 matches counts %d", n)
 	}
 }
