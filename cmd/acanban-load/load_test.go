@@ -4,10 +4,10 @@ package main
 // data folder, and run the generator against it in-process.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/acanban/acanban/internal/proctest"
 	"io"
 	"net"
 	"net/http"
@@ -15,28 +15,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// lockedBuffer is a bytes.Buffer that goroutines may write at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // startServer builds ./cmd/acanban and runs it on 127.0.0.1 with a fresh
 // data folder until the test ends; it returns the base URL.
@@ -56,7 +37,7 @@ func startServer(t *testing.T) string {
 		addr := ln.Addr().String()
 		ln.Close()
 		data := filepath.Join(dir, fmt.Sprintf("data%d", attempt))
-		var logs lockedBuffer
+		var logs proctest.Buffer
 		cmd := exec.Command(bin, "-listen", addr, "-data", data, "-bench-routes")
 		cmd.Stdout, cmd.Stderr = &logs, &logs
 		if err := cmd.Start(); err != nil {
@@ -124,7 +105,7 @@ func TestLoadEndToEnd(t *testing.T) {
 	}
 	base := startServer(t)
 	jsonFile := filepath.Join(t.TempDir(), "report.json")
-	var out, log lockedBuffer
+	var out, log proctest.Buffer
 	cfg := &Config{Target: base, Users: 5, Projects: 2, Tasks: 3, Duration: 3 * time.Second,
 		Think: 50 * time.Millisecond, Prefix: "e2e", JSONFile: jsonFile, SetupConcurrency: 4,
 		Timeout: 30 * time.Second, Seed: 42, Out: &out, Log: &log}
@@ -183,7 +164,7 @@ func TestLoadEndToEnd(t *testing.T) {
 
 	// A second setup with the same prefix reuses everything: no project
 	// is created twice, and -skip-setup finds the users again.
-	var log2 lockedBuffer
+	var log2 proctest.Buffer
 	again := *cfg
 	again.SetupOnly, again.JSONFile, again.Out, again.Log = true, "", io.Discard, &log2
 	if _, err := run(ctx, &again); err != nil {
@@ -240,7 +221,7 @@ func TestSaturate(t *testing.T) {
 		t.Skip("builds and runs the server")
 	}
 	base := startServer(t)
-	var out, log lockedBuffer
+	var out, log proctest.Buffer
 	cfg := &Config{Target: base, Users: 2, Projects: 1, Tasks: 5, Duration: time.Second, Prefix: "sat",
 		SetupConcurrency: 2, Timeout: 30 * time.Second, Out: &out, Log: &log, SetupOnly: true}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

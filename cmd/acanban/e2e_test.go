@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/acanban/acanban/internal/proctest"
 	"html"
 	"io"
 	"net"
@@ -22,7 +23,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -66,25 +66,6 @@ func e2eMain(m *testing.M) int {
 	return m.Run()
 }
 
-// syncBuffer is a bytes.Buffer safe for a process's output and the test to
-// share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // cleanEnv is the test's environment without any ACANBAN_ setting, plus
 // extra ("NAME=value").
 func cleanEnv(extra ...string) []string {
@@ -116,8 +97,8 @@ type server struct {
 	addr   string
 	base   string // http://127.0.0.1:PORT
 	data   string
-	stderr *syncBuffer
-	stdout *syncBuffer
+	stderr *proctest.Buffer
+	stdout *proctest.Buffer
 	done   chan struct{} // closed when the process has exited
 }
 
@@ -134,7 +115,7 @@ func launch(t *testing.T, addr, data string, o serverOpts) *server {
 	cmd := exec.Command(e2eBin, args...)
 	cmd.Env = cleanEnv(o.env...)
 	s := &server{t: t, cmd: cmd, addr: addr, base: "http://" + addr, data: data,
-		stderr: &syncBuffer{}, stdout: &syncBuffer{}, done: make(chan struct{})}
+		stderr: &proctest.Buffer{}, stdout: &proctest.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr, cmd.Stdout = s.stderr, s.stdout
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s %s: %v", e2eBin, strings.Join(args, " "), err)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/acanban/acanban/internal/proctest"
 	"io"
 	"mime/multipart"
 	"net"
@@ -46,28 +47,10 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// logBuffer collects a process's output safely.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type instance struct {
 	port   int
 	cmd    *exec.Cmd
-	log    *logBuffer
+	log    *proctest.Buffer
 	served int // requests of earlier lives, before a restart
 }
 
@@ -144,7 +127,7 @@ func (c *cluster) start(i *instance) {
 	if i.log != nil {
 		i.served = i.requests()
 	}
-	i.log = &logBuffer{}
+	i.log = &proctest.Buffer{}
 	i.cmd = exec.Command(args[0], args[1:]...)
 	i.cmd.Env = c.env
 	i.cmd.Stdout, i.cmd.Stderr = i.log, i.log
@@ -219,7 +202,7 @@ http {
 	confPath := filepath.Join(prefix, "nginx.conf")
 	os.WriteFile(confPath, []byte(main), 0o644)
 	ng := exec.Command(nginx, "-p", prefix, "-c", confPath, "-g", "daemon off;")
-	var ngLog logBuffer
+	var ngLog proctest.Buffer
 	ng.Stdout, ng.Stderr = &ngLog, &ngLog
 	ng.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // master and workers, stopped together
 	if err := ng.Start(); err != nil {

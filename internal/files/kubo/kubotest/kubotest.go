@@ -6,12 +6,11 @@
 package kubotest
 
 import (
-	"bytes"
+	"github.com/acanban/acanban/internal/proctest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -39,33 +38,14 @@ type Daemon struct {
 	cmd  *exec.Cmd
 	repo string
 	bin  string
-	log  *syncBuffer
-}
-
-// syncBuffer is the daemon's log: written by the process's output copier,
-// read by the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	log  *proctest.Buffer
 }
 
 // Start initialises a repository and starts `ipfs daemon --offline`,
 // stopped when the test ends.
 func Start(t testing.TB) *Daemon {
 	t.Helper()
-	d := &Daemon{repo: t.TempDir(), bin: Binary(t), log: &syncBuffer{}}
+	d := &Daemon{repo: t.TempDir(), bin: Binary(t), log: &proctest.Buffer{}}
 	if out, err := d.ipfs("init", "--profile=test").CombinedOutput(); err != nil {
 		t.Fatalf("ipfs init: %v\n%s", err, out)
 	}
