@@ -42,6 +42,11 @@ type Dialect struct {
 	// argument until the transaction ends (PostgreSQL: an advisory lock);
 	// empty where transactions already exclude each other, as in SQLite.
 	LockKey string
+	// UserSearchFTS, if set, names an FTS5 trigram table over users.search
+	// (SQLite), asked first by the people search for the few users a rare
+	// word matches; empty where an index on users.search serves substring
+	// searches by itself (PostgreSQL's pg_trgm).
+	UserSearchFTS string
 }
 
 // DB is the part of *sql.DB and *sql.Tx the queries use.

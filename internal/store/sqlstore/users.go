@@ -107,12 +107,35 @@ func (q queries) SearchUsers(ctx context.Context, f store.UserFilter) ([]domain.
 			args = append(args, string(r))
 		}
 	}
+	// A word few users have is looked up in the trigram index, if there is
+	// one, instead of reading every user. When the index finds more than
+	// MaxCount candidates the word is common, and reading users in
+	// username order finds the page early.
+	if fts := q.d.UserSearchFTS; fts != "" {
+		if expr := trigramMatch(f.Query); expr != "" {
+			var candidates int
+			if err := q.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM `+fts+` WHERE `+fts+` MATCH ? LIMIT ?) AS candidates`,
+				expr, store.MaxCount+1).Scan(&candidates); err != nil {
+				return nil, 0, fmt.Errorf("search users: %w", q.wrap(err))
+			}
+			if candidates == 0 {
+				return nil, 0, nil
+			}
+			if candidates <= store.MaxCount {
+				where += ` AND id IN (SELECT rowid FROM ` + fts + ` WHERE ` + fts + ` MATCH ?)`
+				args = append(args, expr)
+			}
+		}
+	}
 	var total int
 	// Counting stops past store.MaxCount: a search of a big site does not
 	// visit every user to say "more than 1 000".
 	countArgs := append(append([]any{}, args...), store.MaxCount+1)
 	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE `+where+` LIMIT ?) AS matches`, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("search users: %w", q.wrap(err))
+	}
+	if total == 0 {
+		return nil, 0, nil
 	}
 	rows, err := q.query(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+` ORDER BY username LIMIT ? OFFSET ?`,
 		append(args, f.Limit, f.Offset)...)

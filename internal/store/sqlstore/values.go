@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/acanban/acanban/internal/domain"
 )
@@ -91,4 +92,22 @@ func matchWords(column, query string) (string, []any) {
 		args[i] = likePattern(w)
 	}
 	return "(" + strings.Join(conds, " AND ") + ")", args
+}
+
+// trigramMatch is an FTS5 query for the rows whose text contains every
+// word of query of at least three characters (a trigram index cannot
+// narrow shorter ones), or "" if there is none. It finds a superset of
+// what matchWords finds, which stays the exact condition.
+func trigramMatch(query string) string {
+	words := strings.Fields(domain.Fold(query))
+	if len(words) > MaxSearchWords {
+		words = words[:MaxSearchWords]
+	}
+	var phrases []string
+	for _, w := range words {
+		if utf8.RuneCountInString(w) >= 3 {
+			phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+		}
+	}
+	return strings.Join(phrases, " AND ")
 }

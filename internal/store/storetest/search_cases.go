@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -306,6 +307,7 @@ func testSearchUsers(t *testing.T, s store.Store) {
 	user("emma", "Emma NGUYEN", domain.RoleAssistant)
 	zoe := user("zoe", "Zoë 50%", domain.RoleStudent)
 	user("ghost7", "Casper", domain.RoleStudent)
+	user("rock", `Dwayne "Rock" Doe`, domain.RoleJudge)
 
 	search := func(f store.UserFilter) ([]string, int) {
 		t.Helper()
@@ -319,13 +321,13 @@ func testSearchUsers(t *testing.T, s store.Store) {
 		}
 		return names, total
 	}
-	all := []string{"chi_le", "dd", "emma", "ghost7", "nva", "tb", "zoe"}
+	all := []string{"chi_le", "dd", "emma", "ghost7", "nva", "rock", "tb", "zoe"}
 	for _, c := range []struct {
 		f     store.UserFilter
 		want  []string
 		total int
 	}{
-		{store.UserFilter{Limit: 100}, all, 7},
+		{store.UserFilter{Limit: 100}, all, 8},
 		{store.UserFilter{Query: "nguyen", Limit: 100}, []string{"emma", "nva"}, 2},
 		{store.UserFilter{Query: "NGUYỄN", Limit: 100}, []string{"emma", "nva"}, 2},
 		{store.UserFilter{Query: "dang dung", Limit: 100}, []string{"dd"}, 1},
@@ -335,13 +337,20 @@ func testSearchUsers(t *testing.T, s store.Store) {
 		{store.UserFilter{Query: "_", Limit: 100}, []string{"chi_le"}, 1}, // not a wildcard
 		{store.UserFilter{Query: "%", Limit: 100}, []string{"zoe"}, 1},
 		{store.UserFilter{Query: "nobody", Limit: 100}, []string{}, 0},
-		{store.UserFilter{Roles: []domain.Role{domain.RoleSupervisor, domain.RoleJudge}, Limit: 100}, []string{"dd", "tb"}, 2},
+		{store.UserFilter{Query: `"rock"`, Limit: 100}, []string{"rock"}, 1}, // quotes are text
+		{store.UserFilter{Query: `dwayne "rock" doe`, Limit: 100}, []string{"rock"}, 1},
+		{store.UserFilter{Query: `"dwayne"`, Limit: 100}, []string{}, 0},
+		{store.UserFilter{Query: `rock" doe`, Limit: 100}, []string{"rock"}, 1},
+		{store.UserFilter{Query: "an", Limit: 100}, []string{"dd", "nva", "tb"}, 3}, // shorter than a trigram
+		{store.UserFilter{Query: "an nguyen", Limit: 100}, []string{"nva"}, 1},
+		{store.UserFilter{Roles: []domain.Role{domain.RoleSupervisor, domain.RoleJudge}, Limit: 100}, []string{"dd", "rock", "tb"}, 3},
 		{store.UserFilter{Roles: []domain.Role{domain.RoleStudent}, Limit: 100}, []string{"chi_le", "ghost7", "nva", "zoe"}, 4},
 		{store.UserFilter{Query: "nguyen", Roles: []domain.Role{domain.RoleAssistant}, Limit: 100}, []string{"emma"}, 1},
-		{store.UserFilter{Limit: 3}, all[:3], 7},
-		{store.UserFilter{Limit: 3, Offset: 3}, all[3:6], 7},
-		{store.UserFilter{Limit: 3, Offset: 6}, all[6:], 7},
-		{store.UserFilter{Limit: 3, Offset: 9}, []string{}, 7},
+		{store.UserFilter{Limit: 3}, all[:3], 8},
+		{store.UserFilter{Limit: 3, Offset: 3}, all[3:6], 8},
+		{store.UserFilter{Limit: 3, Offset: 6}, all[6:], 8},
+		{store.UserFilter{Limit: 3, Offset: 9}, []string{}, 8},
+		{store.UserFilter{Query: "nguyen", Limit: 1, Offset: 1}, []string{"nva"}, 2},
 		{store.UserFilter{Roles: []domain.Role{domain.RoleStudent}, Limit: 2, Offset: 1}, []string{"ghost7", "nva"}, 4},
 	} {
 		got, total := search(c.f)
@@ -456,5 +465,37 @@ func testSearchUsersCountBound(t *testing.T, s store.Store) {
 	}
 	if _, n, _ := s.SearchUsers(ctx, store.UserFilter{Query: "many100", Limit: 10}); n != 6 {
 		t.Errorf("a search of 6 matches counts %d", n)
+	}
+	// Common and rare words together, words too short for a trigram
+	// index, and a word nobody has: the answer is the users whose text
+	// contains every word, counted up to the bound, first page in
+	// username order (the expectation is computed here by strings.Contains).
+	var names []string
+	for i := range store.MaxCount + 5 {
+		names = append(names, fmt.Sprintf("many%d", i))
+	}
+	slices.Sort(names)
+	for _, query := range []string{"many 1004", "many 99", "1 2", "name of many7", "y9 of", "many zzz", "MANY 100 NAME"} {
+		var want []string
+		for _, n := range names {
+			text := n + " name of " + n
+			all := true
+			for _, w := range strings.Fields(strings.ToLower(query)) {
+				all = all && strings.Contains(text, w)
+			}
+			if all {
+				want = append(want, n)
+			}
+		}
+		wantTotal := min(len(want), store.MaxCount+1)
+		want = want[:min(len(want), 10)]
+		us, n, err := s.SearchUsers(ctx, store.UserFilter{Query: query, Limit: 10})
+		got := []string{}
+		for _, u := range us {
+			got = append(got, u.Username)
+		}
+		if err != nil || n != wantTotal || !slices.Equal(got, append([]string{}, want...)) {
+			t.Errorf("SearchUsers(%q) = %v, count %d, %v; want %v, count %d", query, got, n, err, want, wantTotal)
+		}
 	}
 }
