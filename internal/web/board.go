@@ -14,12 +14,12 @@ import (
 	"github.com/acanban/acanban/internal/domain"
 )
 
-// column is one status of the board with its cards.
+// column is one status of the board with its cards, written by
+// cardWriter.
 type column struct {
 	Status domain.Status
-	Tasks  []domain.Task
-	// Moves are the other statuses a card can go to from here.
-	Moves []domain.Status
+	Count  int
+	Cards  template.HTML
 }
 
 // boardPage is the Kanban board.
@@ -29,14 +29,6 @@ type boardPage struct {
 	// After is the ID of the latest change when the board was rendered:
 	// the live stream starts from it, so nothing in between is missed.
 	After int64
-}
-
-// boardColumns is what the "boardcolumns" template renders.
-type boardColumns struct {
-	Project int64
-	Write   bool
-	Columns []column
-	Now     time.Time
 }
 
 // renderedBoard is a board's columns as HTML, with their task count.
@@ -103,28 +95,40 @@ func (s *Server) renderBoard(r *http.Request, a projectAccess, now time.Time, wr
 	if err != nil {
 		return renderedBoard{}, err
 	}
-	b := boardColumns{Project: a.Project.ID, Write: write, Now: now}
-	for _, st := range domain.Statuses {
-		c := column{Status: st}
+	html, err := s.renderColumns(a.Project.ID, tasks, now, write)
+	if err != nil {
+		return renderedBoard{}, err
+	}
+	return renderedBoard{html: html, total: len(tasks)}, nil
+}
+
+// renderColumns renders the columns of the board of project with tasks.
+func (s *Server) renderColumns(project int64, tasks []domain.Task, now time.Time, write bool) (template.HTML, error) {
+	cw := cardWriter{project: strconv.FormatInt(project, 10), write: write, now: now, loc: s.Location}
+	columns := make([]column, len(domain.Statuses))
+	var b strings.Builder
+	for i, st := range domain.Statuses {
+		var moves []domain.Status
 		for _, other := range domain.Statuses {
 			if other != st {
-				c.Moves = append(c.Moves, other)
+				moves = append(moves, other)
 			}
 		}
-		b.Columns = append(b.Columns, c)
-	}
-	for _, t := range tasks {
-		for i := range b.Columns {
-			if b.Columns[i].Status == t.Status {
-				b.Columns[i].Tasks = append(b.Columns[i].Tasks, t)
+		b.Reset()
+		columns[i].Status = st
+		for _, t := range tasks {
+			if t.Status == st {
+				cw.writeCard(&b, t, moves)
+				columns[i].Count++
 			}
 		}
+		columns[i].Cards = template.HTML(b.String())
 	}
 	var buf bytes.Buffer
-	if err := s.pages.byName["board"].ExecuteTemplate(&buf, "boardcolumns", b); err != nil {
-		return renderedBoard{}, fmt.Errorf("render board: %w", err)
+	if err := s.pages.byName["board"].ExecuteTemplate(&buf, "boardcolumns", columns); err != nil {
+		return "", fmt.Errorf("render board: %w", err)
 	}
-	return renderedBoard{html: template.HTML(buf.String()), total: len(tasks)}, nil
+	return template.HTML(buf.String()), nil
 }
 
 // taskNumber reads {n} of the path; not a number is 404.
