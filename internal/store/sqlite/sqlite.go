@@ -27,7 +27,7 @@ var dialect = func() *sqlstore.Dialect {
 	if err != nil {
 		panic(err) // the embedded folder is part of the binary
 	}
-	return &sqlstore.Dialect{Name: "sqlite", ConflictField: conflictField, Migrations: sub, UserSearchFTS: "users_search"}
+	return &sqlstore.Dialect{Name: "sqlite", ConflictField: conflictField, Migrations: sub, UserSearchFTS: "users_search", PrepareStatements: true}
 }()
 
 // Open opens (creating if needed) the database file at path and applies

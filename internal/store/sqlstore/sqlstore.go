@@ -47,6 +47,10 @@ type Dialect struct {
 	// word matches; empty where an index on users.search serves substring
 	// searches by itself (PostgreSQL's pg_trgm).
 	UserSearchFTS string
+	// PrepareStatements: keep each query prepared on each connection
+	// instead of parsing it on every call (modernc's SQLite parses anew;
+	// pgx already caches its statements).
+	PrepareStatements bool
 }
 
 // DB is the part of *sql.DB and *sql.Tx the queries use.
@@ -70,6 +74,9 @@ func New(ctx context.Context, db *sql.DB, d *Dialect) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
+	if d.PrepareStatements {
+		s.stmts = &stmtCache{db: db}
+	}
 	return s, nil
 }
 
@@ -80,7 +87,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // Atomic runs fn in one transaction. A transaction that lost a deadlock is
 // run again, up to three times: fn must only write through q and set
@@ -108,7 +118,7 @@ func (s *Store) atomicOnce(ctx context.Context, fn func(q store.Queries) error) 
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(queries{db: tx, d: s.d}); err != nil {
+	if err = fn(queries{db: tx, d: s.d, stmts: s.stmts}); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
@@ -119,8 +129,9 @@ func (s *Store) atomicOnce(ctx context.Context, fn func(q store.Queries) error) 
 
 // queries implements store.Queries on a DB or a transaction.
 type queries struct {
-	db DB
-	d  *Dialect
+	db    DB
+	d     *Dialect
+	stmts *stmtCache // nil: every query is prepared when run
 }
 
 // rebound caches queries rewritten with $n placeholders. Queries built at
@@ -159,17 +170,45 @@ func (q queries) q(query string) string {
 }
 
 func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := q.prepared(ctx, query); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, q.wrap(err)
+	}
 	res, err := q.db.ExecContext(ctx, q.q(query), args...)
 	return res, q.wrap(err)
 }
 
 func (q queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := q.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return q.db.QueryRowContext(ctx, q.q(query), args...)
 }
 
 func (q queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := q.prepared(ctx, query); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, q.wrap(err)
+	}
 	rows, err := q.db.QueryContext(ctx, q.q(query), args...)
 	return rows, q.wrap(err)
+}
+
+// prepared returns query prepared, within q's transaction if any, or nil
+// when statements are not kept or the cache is full.
+func (q queries) prepared(ctx context.Context, query string) *sql.Stmt {
+	if q.stmts == nil {
+		return nil
+	}
+	tx, inTx := q.db.(*sql.Tx)
+	st := q.stmts.get(ctx, q.q(query), inTx)
+	if st == nil {
+		return nil
+	}
+	if inTx {
+		return tx.StmtContext(ctx, st) // closed with the transaction
+	}
+	return st
 }
 
 // wrap turns driver errors into the store's errors.
@@ -203,7 +242,7 @@ func (q queries) atomic(ctx context.Context, fn func(q queries) error) (err erro
 			tx.Rollback()
 		}
 	}()
-	if err = fn(queries{db: tx, d: q.d}); err != nil {
+	if err = fn(queries{db: tx, d: q.d, stmts: q.stmts}); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
