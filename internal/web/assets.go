@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -22,11 +24,12 @@ var staticFS embed.FS
 type assets struct {
 	hashed map[string]string // style.css → style.3f2a9c1d.css
 	files  map[string][]byte // hashed name → content
+	gzip   map[string][]byte // hashed name → content gzipped once, at the best level
 	start  time.Time
 }
 
 func loadAssets() (*assets, error) {
-	a := &assets{hashed: map[string]string{}, files: map[string][]byte{}, start: time.Now()}
+	a := &assets{hashed: map[string]string{}, files: map[string][]byte{}, gzip: map[string][]byte{}, start: time.Now()}
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -40,6 +43,13 @@ func loadAssets() (*assets, error) {
 		ext := path.Ext(name)
 		h := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
 		a.hashed[name], a.files[h] = h, b
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		zw.Write(b)
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		a.gzip[h] = z.Bytes()
 		return nil
 	})
 	if err != nil {
@@ -70,5 +80,13 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	http.ServeContent(w, r, name, a.start, strings.NewReader(string(b)))
+	w.Header().Add("Vary", "Accept-Encoding")
+	// Compressed once at start rather than on each request (the compress
+	// middleware leaves a response with a Content-Encoding alone); a range
+	// is served from the plain bytes.
+	if z, ok := a.gzip[name]; ok && acceptsGzip(r) && r.Header.Get("Range") == "" {
+		w.Header().Set("Content-Encoding", "gzip")
+		b = z
+	}
+	http.ServeContent(w, r, name, a.start, bytes.NewReader(b))
 }

@@ -12,17 +12,27 @@ import (
 var compressible = []string{"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
 	"text/csv", "image/svg+xml", "text/plain"}
 
+// Pages are compressed at the fastest level (nginx's default too): a board
+// of 50 tasks, 20 KB, gzips to 2.4 KB in 37 us at level 1 against 2.2 KB in
+// 104 us at the default level 6, and the compression was two thirds of the
+// whole request. Static files are compressed once, at the best level
+// (assets.go).
 var gzipPool = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	return w
 }}
+
+// acceptsGzip reports whether the client takes gzipped responses.
+func acceptsGzip(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
+}
 
 // compress gzips pages, styles and scripts for clients that accept it.
 // Downloads (/ipfs, which answers ranges), live streams and requests with a
 // Range header pass through untouched.
 func compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") || r.Header.Get("Range") != "" ||
+		if !acceptsGzip(r) || r.Header.Get("Range") != "" ||
 			strings.HasPrefix(r.URL.Path, "/ipfs/") || strings.HasSuffix(r.URL.Path, "/events") {
 			next.ServeHTTP(w, r)
 			return

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -114,8 +115,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.Flash == "" && r.Method == http.MethodGet {
 		p.Flash = takeFlash(w, r)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, "layout.html", p); err != nil {
 		s.Logger.Error("render", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -125,6 +128,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// pageBuffers keeps the buffers pages are rendered into, so that a page of
+// 20 KB does not grow a new buffer from nothing each time.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuffer returns buf to the pool unless it grew for an exceptional
+// page (a board of a thousand tasks), which would stay in memory.
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 256<<10 {
+		pageBuffers.Put(buf)
+	}
 }
 
 // statusOf maps an error to its HTTP status.

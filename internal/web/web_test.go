@@ -564,13 +564,40 @@ func TestCompression(t *testing.T) {
 		if err != nil || len(plain) <= len(raw) {
 			t.Errorf("%s: %d bytes gzipped to %d (%v)", path, len(plain), len(raw), err)
 		}
+		if name, ok := strings.CutPrefix(path, "/static/"); ok && !bytes.Equal(plain, s.srv.assets.files[name]) {
+			t.Errorf("%s: gunzipped, %d bytes differ from the file's %d", path, len(plain), len(s.srv.assets.files[name]))
+		}
 	}
-	// Without Accept-Encoding, plain.
-	res, _ := http.Get(s.URL + "/")
-	if res.Header.Get("Content-Encoding") != "" {
-		t.Error("compressed for a client that does not accept it")
+	// A range of a static file is of its plain bytes.
+	req, _ := http.NewRequest("GET", s.URL+s.srv.assets.url("style.css"), nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("Range", "bytes=0-9")
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
 	}
+	part, _ := io.ReadAll(res.Body)
 	res.Body.Close()
+	css := s.srv.assets.files[strings.TrimPrefix(s.srv.assets.url("style.css"), "/static/")]
+	if res.StatusCode != http.StatusPartialContent || res.Header.Get("Content-Encoding") != "" || !bytes.Equal(part, css[:10]) {
+		t.Errorf("range of style.css: %d, Content-Encoding %q, %q; want 206 and %q", res.StatusCode, res.Header.Get("Content-Encoding"), part, css[:10])
+	}
+	// Without Accept-Encoding, plain (http.Get would ask for gzip and
+	// hide that it got it).
+	plainClient := &http.Transport{DisableCompression: true}
+	defer plainClient.CloseIdleConnections()
+	for _, path := range []string{"/", s.srv.assets.url("style.css")} {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		res, err := plainClient.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.Header.Get("Content-Encoding") != "" || !bytes.Contains(body, []byte("{")) && !bytes.Contains(body, []byte("<!doctype")) {
+			t.Errorf("%s: compressed for a client that does not accept it: %q, %.40q", path, res.Header.Get("Content-Encoding"), body)
+		}
+	}
 }
 
 // A panic after the page began is logged, not followed by an error page
