@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -235,12 +236,22 @@ func TestSaturate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ss) != 2 || ss[0].Bytes == 0 || ss[1].Bytes != ss[0].Bytes || ss[0].Requests == 0 || ss[1].Requests == 0 ||
-		ss[0].Errors+ss[1].Errors != 0 {
-		t.Errorf("saturation = %+v; want both paths answered, the slice as large as the board, no errors", ss)
+	if len(ss) != 4 {
+		t.Fatalf("saturation = %+v; want two paths in two encodings", ss)
+	}
+	for i, s := range ss {
+		if s.Bytes == 0 || s.Bytes != ss[0].Bytes || s.Requests == 0 || s.Errors != 0 {
+			t.Errorf("saturation %d = %+v; want answered, the slice as large as the board, no errors", i, s)
+		}
+		// Compressed on the wire when gzip was accepted, whole otherwise.
+		if enc := saturationEncodings[i/2]; s.Encoding != enc || (enc == "gzip") != (s.WireBytes < s.Bytes/2) || enc == "identity" && s.WireBytes != s.Bytes {
+			t.Errorf("saturation %d = %+v; want %s with the bytes on the wire to match", i, s, enc)
+		}
 	}
 	printSaturation(&out, ss)
-	if !strings.Contains(out.String(), "ratio /p/1/tasks / /bench/bytes/") {
-		t.Errorf("no ratio printed:\n%s", out.String())
+	for _, enc := range saturationEncodings {
+		if !strings.Contains(out.String(), "ratio /p/1/tasks / /bench/bytes/"+strconv.Itoa(ss[0].Bytes)+", "+enc+": ") {
+			t.Errorf("no ratio printed for %s:\n%s", enc, out.String())
+		}
 	}
 }
