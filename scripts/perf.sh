@@ -49,6 +49,7 @@ section "Benchmarks (go test -bench)"
 go test -run '^$' -bench 'Board|TaskPage|Dashboard|Landing|Growth' -benchtime 20x ./internal/web 2>&1 | grep -E '^Benchmark' >>"$out"
 go test -run '^$' -bench . -benchtime 200x ./internal/markdown 2>&1 | grep -E '^Benchmark' >>"$out"
 go test -run '^$' -bench . -benchtime 2000x ./internal/auth ./internal/domain 2>&1 | grep -E '^Benchmark' >>"$out"
+go test -run '^$' -bench WriteSync -benchtime 2s ./internal/store/sqlite 2>&1 | grep -E '^Benchmark' >>"$out"
 endsection
 
 echo "perf: $users users for $duration on one instance" >&2
