@@ -88,8 +88,11 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	// The database first: it fails the calls waiting for a connection,
+	// which hold their statement open and would keep it from closing.
+	err := s.db.Close()
 	s.stmts.close()
-	return s.db.Close()
+	return err
 }
 
 // Atomic runs fn in one transaction. A transaction that lost a deadlock is
@@ -170,7 +173,7 @@ func (q queries) q(query string) string {
 }
 
 func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := q.prepared(ctx, query); st != nil {
+	if st := q.prepared(ctx, query, false); st != nil {
 		res, err := st.ExecContext(ctx, args...)
 		return res, q.wrap(err)
 	}
@@ -179,14 +182,14 @@ func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Resul
 }
 
 func (q queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := q.prepared(ctx, query); st != nil {
+	if st := q.prepared(ctx, query, true); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return q.db.QueryRowContext(ctx, q.q(query), args...)
 }
 
 func (q queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := q.prepared(ctx, query); st != nil {
+	if st := q.prepared(ctx, query, true); st != nil {
 		rows, err := st.QueryContext(ctx, args...)
 		return rows, q.wrap(err)
 	}
@@ -195,12 +198,19 @@ func (q queries) query(ctx context.Context, query string, args ...any) (*sql.Row
 }
 
 // prepared returns query prepared, within q's transaction if any, or nil
-// when statements are not kept or the cache is full.
-func (q queries) prepared(ctx context.Context, query string) *sql.Stmt {
+// when statements are not kept or the cache is full. In a transaction only
+// statements returning no rows (rows false) are taken from the cache: all
+// uses of a statement in a transaction share one SQLite statement on its
+// connection, and a second run of a query while rows of the first are
+// still open would reset it under them.
+func (q queries) prepared(ctx context.Context, query string, rows bool) *sql.Stmt {
 	if q.stmts == nil {
 		return nil
 	}
 	tx, inTx := q.db.(*sql.Tx)
+	if inTx && rows {
+		return nil
+	}
 	st := q.stmts.get(ctx, q.q(query), inTx)
 	if st == nil {
 		return nil

@@ -46,7 +46,7 @@ func (c *stmtCache) get(ctx context.Context, query string, inTx bool) *sql.Stmt 
 		}
 		c.mu.Unlock()
 		if start {
-			go c.prepare(context.Background(), query)
+			go c.prepare(context.Background(), query) // not the request's: it may end first
 		}
 		return nil
 	}
@@ -55,9 +55,9 @@ func (c *stmtCache) get(ctx context.Context, query string, inTx bool) *sql.Stmt 
 
 // prepare prepares query and keeps it, returning the statement kept, or
 // nil if preparing failed (running the query unprepared then reports the
-// error) or the cache is closed.
+// error, a cancelled ctx included) or the cache is closed.
 func (c *stmtCache) prepare(ctx context.Context, query string) *sql.Stmt {
-	st, err := c.db.PrepareContext(context.WithoutCancel(ctx), query)
+	st, err := c.db.PrepareContext(ctx, query)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.pending, query)
@@ -81,9 +81,12 @@ func (c *stmtCache) close() {
 		return
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, st := range c.m {
+	m := c.m
+	c.m, c.closed = nil, true
+	c.mu.Unlock()
+	// Closing a statement waits for the calls using it: not under the
+	// lock, which those calls may need for their next statement.
+	for _, st := range m {
 		st.Close()
 	}
-	c.m, c.closed = nil, true
 }
