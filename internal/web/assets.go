@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 )
@@ -80,13 +81,19 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Header().Add("Vary", "Accept-Encoding")
+	if !slices.Contains(w.Header().Values("Vary"), "Accept-Encoding") { // the compress middleware may have said it
+		w.Header().Add("Vary", "Accept-Encoding")
+	}
 	// Compressed once at start rather than on each request (the compress
 	// middleware leaves a response with a Content-Encoding alone); a range
-	// is served from the plain bytes.
+	// is served from the plain bytes. Each encoding has its own ETag, so
+	// that a range asked If-Range of the gzipped bytes gets the whole file
+	// rather than plain bytes glued to gzipped ones.
+	etag := `"` + name + `"`
 	if z, ok := a.gzip[name]; ok && acceptsGzip(r) && r.Header.Get("Range") == "" {
 		w.Header().Set("Content-Encoding", "gzip")
-		b = z
+		b, etag = z, `"`+name+`-gzip"`
 	}
+	w.Header().Set("ETag", etag)
 	http.ServeContent(w, r, name, a.start, bytes.NewReader(b))
 }

@@ -582,6 +582,34 @@ func TestCompression(t *testing.T) {
 	if res.StatusCode != http.StatusPartialContent || res.Header.Get("Content-Encoding") != "" || !bytes.Equal(part, css[:10]) {
 		t.Errorf("range of style.css: %d, Content-Encoding %q, %q; want 206 and %q", res.StatusCode, res.Header.Get("Content-Encoding"), part, css[:10])
 	}
+	// A range asked If-Range of the gzipped file (another ETag) gets the
+	// whole plain file, not plain bytes to glue to gzipped ones; Vary is
+	// said once.
+	req, _ = http.NewRequest("GET", s.URL+s.srv.assets.url("style.css"), nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err = http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	gzipTag := res.Header.Get("ETag")
+	if vary := res.Header.Values("Vary"); len(vary) != 1 {
+		t.Errorf("Vary of style.css: %q; want Accept-Encoding once", vary)
+	}
+	req, _ = http.NewRequest("GET", s.URL+s.srv.assets.url("style.css"), nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("Range", "bytes=10-")
+	req.Header.Set("If-Range", gzipTag)
+	res, err = http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if gzipTag == "" || res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "" || !bytes.Equal(whole, css) {
+		t.Errorf("range If-Range %s: %d, Content-Encoding %q, %d bytes; want 200 and the whole plain file (%d bytes)",
+			gzipTag, res.StatusCode, res.Header.Get("Content-Encoding"), len(whole), len(css))
+	}
 	// Without Accept-Encoding, plain (http.Get would ask for gzip and
 	// hide that it got it).
 	plainClient := &http.Transport{DisableCompression: true}
