@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"github.com/acanban/acanban/internal/proctest"
@@ -682,6 +683,51 @@ func TestE2ECLIUserAdd(t *testing.T) {
 		if _, err := os.Stat(fresh); !os.IsNotExist(err) {
 			t.Errorf("acanban %s with bad input created %s (%v)", strings.Join(args, " "), fresh, err)
 		}
+	}
+}
+
+// The user import command: the accounts of a CSV file, all or none, with
+// the generated passwords printed as CSV.
+func TestE2ECLIUserImport(t *testing.T) {
+	data := t.TempDir()
+	s := startServer(t, data, serverOpts{})
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("username,name,email,role,password\ngia,Nguyễn Gia,gia@example.edu,student,gia-secret\nhoa,Lê Hoa,hoa@example.edu,supervisor,\n"), 0o600)
+	out, errOut, code := runCLI(t, "user", "import", "-data", data, "-file", good)
+	if code != 0 {
+		t.Fatalf("acanban user import exited %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 3 || recs[1][0] != "gia" || recs[1][3] != "" || recs[2][0] != "hoa" || len(recs[2][3]) < 20 {
+		t.Fatalf("acanban user import printed %q (%v); want a CSV of gia (password of the file) and hoa (generated)", out, err)
+	}
+	wantRedirect(t, "log in with the password of the file", newBrowser(t, s.base).login("gia", "gia-secret"), "/")
+	wantRedirect(t, "log in with the generated password", newBrowser(t, s.base).login("hoa", recs[2][3]), "/")
+
+	// A bad row: nothing is created, the line is named.
+	before := countUsers(t, data)
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("username,name,email\nok,Ok,ok@example.edu\nbad,Bad,not-an-email\n"), 0o600)
+	_, errOut, code = runCLI(t, "user", "import", "-data", data, "-file", bad)
+	if code == 0 || !strings.Contains(errOut, "Line 3") {
+		t.Errorf("import of a bad file: exit %d, %q; want a failure naming line 3", code, errOut)
+	}
+	clash := filepath.Join(dir, "clash.csv")
+	os.WriteFile(clash, []byte("username,name,email\nok,Ok,ok@example.edu\ngia,Again,gia2@example.edu\n"), 0o600)
+	if _, errOut, code = runCLI(t, "user", "import", "-data", data, "-file", clash); code == 0 || !strings.Contains(errOut, "Line 3") {
+		t.Errorf("import of a taken username: exit %d, %q; want a failure naming line 3", code, errOut)
+	}
+	if after := countUsers(t, data); after != before {
+		t.Errorf("refused imports changed the number of users from %d to %d", before, after)
+	}
+	// A bad file writes nothing at all: not even a data folder.
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	if _, _, code := runCLI(t, "user", "import", "-data", fresh, "-file", bad); code == 0 {
+		t.Error("acanban user import of a bad file exited 0")
+	}
+	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+		t.Errorf("acanban user import of a bad file created %s (%v)", fresh, err)
 	}
 }
 

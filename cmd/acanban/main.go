@@ -2,6 +2,7 @@
 //
 //	acanban [serve] [flags]          run the web server
 //	acanban user add [flags]         create an account
+//	acanban user import -file F      create the accounts of a CSV file
 //	acanban invite create [flags]    print a one-use invitation token
 //	acanban migrate [flags]          bring the database up to date and exit
 //
@@ -11,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,6 +34,7 @@ const usage = `Acanban — the academic Kanban.
 Usage:
   acanban [serve] [flags]        run the web server
   acanban user add [flags]       create an account
+  acanban user import -file F    create the accounts of a CSV file (all or none)
   acanban invite create [flags]  print a one-use invitation token
   acanban migrate [flags]        bring the database up to date and exit
 
@@ -85,6 +88,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		switch {
 		case cmd == "user" && sub == "add":
 			return userAdd(ctx, args, getenv, stdout, stderr)
+		case cmd == "user" && sub == "import":
+			return userImport(ctx, args, getenv, stdout, stderr)
 		case cmd == "invite" && sub == "create":
 			return inviteCreate(ctx, args, getenv, stdout, stderr)
 		}
@@ -178,6 +183,50 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	fmt.Fprintf(stdout, "created %s %q (%s%s)\n", u.Role, u.Username, u.Name, admin)
 	return nil
+}
+
+func userImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var file string
+	cfg, err := settings("user import", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&file, "file", "", "CSV file (required) whose first line names the columns: "+strings.Join(accounts.ImportColumns, ", "))
+	})
+	if err != nil {
+		return err
+	}
+	if file == "" {
+		return errors.New("-file is required: a CSV file whose first line names the columns " + strings.Join(accounts.ImportColumns, ", "))
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := accounts.ParseCSV(f)
+	if err == nil {
+		err = accounts.ValidateImport(rows) // before opening, so that nothing is written
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	imported, err := a.Accounts.Import(ctx, rows)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	// The accounts created, as CSV, with the passwords generated for the
+	// rows that had none: to hand to their owners.
+	w := csv.NewWriter(stdout)
+	w.Write([]string{"username", "name", "role", "generated_password"})
+	for _, im := range imported {
+		w.Write([]string{im.User.Username, im.User.Name, string(im.User.Role), im.Generated})
+	}
+	w.Flush()
+	fmt.Fprintf(stderr, "created %d accounts\n", len(imported))
+	return w.Error()
 }
 
 func inviteCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

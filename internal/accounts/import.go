@@ -119,16 +119,21 @@ func rowError(line int, err error) error {
 	return &domain.Error{Kind: de.Kind, Field: "csv", Message: fmt.Sprintf("Line %d: %s", line, de.Message)}
 }
 
-// Import creates the accounts of rows on an operator's word, all or none:
-// a row that breaks a rule, or clashes with another row or an existing
-// account, creates nothing and is named in the error. A row without a
-// password gets a generated one. No row makes an admin.
-func (s *Service) Import(ctx context.Context, rows []ImportRow) ([]Imported, error) {
+// ValidateImport checks rows as Import would, without touching the store:
+// what it refuses before writing anything.
+func ValidateImport(rows []ImportRow) error {
+	_, _, err := prepareImport(rows)
+	return err
+}
+
+// prepareImport checks every row and the clashes between rows, and gives a
+// password to the rows without one.
+func prepareImport(rows []ImportRow) ([]checked, []Imported, error) {
 	if len(rows) == 0 {
-		return nil, domain.Invalid("csv", "There are no accounts to create.")
+		return nil, nil, domain.Invalid("csv", "There are no accounts to create.")
 	}
 	if len(rows) > MaxImport {
-		return nil, domain.Invalid("csv", "At most %d accounts are created at once: split the file.", MaxImport)
+		return nil, nil, domain.Invalid("csv", "At most %d accounts are created at once: split the file.", MaxImport)
 	}
 	cs := make([]checked, len(rows))
 	out := make([]Imported, len(rows))
@@ -142,16 +147,29 @@ func (s *Service) Import(ctx context.Context, rows []ImportRow) ([]Imported, err
 		}
 		c, err := check(in)
 		if err != nil {
-			return nil, rowError(row.Line, err)
+			return nil, nil, rowError(row.Line, err)
 		}
 		if other, dup := usernames[c.user.Username]; dup {
-			return nil, rowError(row.Line, domain.Conflict("username", "the username %s is also on line %d.", c.user.Username, other))
+			return nil, nil, rowError(row.Line, domain.Conflict("username", "the username %s is also on line %d.", c.user.Username, other))
 		}
 		if other, dup := emails[c.user.Email]; dup {
-			return nil, rowError(row.Line, domain.Conflict("email", "the email address %s is also on line %d.", c.user.Email, other))
+			return nil, nil, rowError(row.Line, domain.Conflict("email", "the email address %s is also on line %d.", c.user.Email, other))
 		}
 		usernames[c.user.Username], emails[c.user.Email] = row.Line, row.Line
 		cs[i] = c
+	}
+	return cs, out, nil
+}
+
+// Import creates the accounts of rows on an operator's word, all or none:
+// a row that breaks a rule, or clashes with another row or an existing
+// account, creates nothing and is named in the error. A row without a
+// password gets a generated one. No row makes an admin (but the first
+// account ever, as always).
+func (s *Service) Import(ctx context.Context, rows []ImportRow) ([]Imported, error) {
+	cs, out, err := prepareImport(rows)
+	if err != nil {
+		return nil, err
 	}
 	// Hash every password before writing anything; the Hasher bounds how
 	// many run at once, and a cancelled request stops here.
@@ -168,7 +186,7 @@ func (s *Service) Import(ctx context.Context, rows []ImportRow) ([]Imported, err
 		}
 	}
 	now := s.now()
-	err := s.Store.Atomic(ctx, func(q store.Queries) error {
+	err = s.Store.Atomic(ctx, func(q store.Queries) error {
 		if err := q.Lock(ctx, "first-user"); err != nil {
 			return err
 		}

@@ -96,6 +96,10 @@ func CanJoinProject(u User) bool { return CanCreateProject(u) }
 // CanEditProfile: people edit their own profile only.
 func CanEditProfile(actor, target User) bool { return actor.ID != 0 && actor.ID == target.ID }
 
+// CanManageAccounts: admins create accounts (one by one or from a file),
+// of any role, admins included.
+func CanManageAccounts(u User) bool { return u.Admin }
+
 // CanInvite: admins invite anyone; assistants invite students, supervisors
 // and judges.
 func CanInvite(actor User, r Role) bool {

@@ -64,6 +64,10 @@ func TestPermissions(t *testing.T) {
 		{"admin invites an assistant", CanInvite(admin, RoleAssistant), true},
 		{"assistant invites a judge", CanInvite(asst, RoleJudge), true},
 		{"assistant invites an assistant", CanInvite(asst, RoleAssistant), false},
+		{"admin manages accounts", CanManageAccounts(admin), true},
+		{"assistant manages accounts", CanManageAccounts(asst), false},
+		{"student manages accounts", CanManageAccounts(ada), false},
+		{"guest manages accounts", CanManageAccounts(User{}), false},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: %v; want %v", c.name, c.got, c.want)

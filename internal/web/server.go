@@ -107,6 +107,9 @@ func (s *Server) routes() *http.ServeMux {
 
 	mux.HandleFunc("GET /invites", s.invitesForm)
 	mux.HandleFunc("POST /invites", s.invitesCreate)
+	mux.HandleFunc("GET /accounts", s.accountsForm)
+	mux.HandleFunc("POST /accounts", s.accountCreate)
+	mux.HandleFunc("POST /accounts/import", s.accountsImport)
 	mux.HandleFunc("GET /u", s.people)
 	mux.HandleFunc("GET /u/{username}", s.profile)
 	mux.HandleFunc("GET /u/{username}/edit", s.profileEditForm)

@@ -157,6 +157,7 @@ func TestUIAccessibilityStaff(t *testing.T) {
 		"sup":  {"/p/1/grades", "/p/1/tasks/1"},
 		"jude": {"/", "/p/1/grades"},
 		"asst": {"/", "/a", "/a/stats", "/p/1/grades", "/invites"},
+		"stu":  {"/accounts"}, // the first account: an admin
 	} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/login"),
 			chromedp.SendKeys(chromedp.CSS("#login-username"), who),

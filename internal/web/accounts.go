@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/acanban/acanban/internal/accounts"
+	"github.com/acanban/acanban/internal/domain"
+)
+
+// accountsPage is where admins create accounts, one by one or from a CSV
+// file.
+type accountsPage struct {
+	Roles    []domain.Role
+	Columns  string
+	Max      int
+	Created  *domain.User        // the account just created
+	Imported []accounts.Imported // the accounts just imported
+}
+
+func newAccountsPage() accountsPage {
+	return accountsPage{Roles: domain.Roles, Columns: strings.Join(accounts.ImportColumns, ", "), Max: accounts.MaxImport}
+}
+
+// requireAdmin returns the viewer if they may manage accounts, after
+// answering 401 or 403 otherwise.
+func (s *Server) requireAdmin(w http.ResponseWriter, r *http.Request) *domain.User {
+	v := s.requireUser(w, r)
+	if v != nil && !domain.CanManageAccounts(*v) {
+		s.fail(w, r, domain.Forbidden("Accounts are managed by administrators."))
+		return nil
+	}
+	return v
+}
+
+func (s *Server) accountsForm(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdmin(w, r) == nil {
+		return
+	}
+	s.render(w, r, http.StatusOK, "accounts", &page{Title: "Accounts", Data: newAccountsPage(),
+		Form: url.Values{"role": {string(domain.RoleStudent)}}})
+}
+
+func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdmin(w, r) == nil {
+		return
+	}
+	p := &page{Title: "Accounts", Data: newAccountsPage()}
+	err := parseForm(w, r)
+	var u domain.User
+	if err == nil {
+		f := r.PostForm
+		u, err = s.Accounts.Create(r.Context(), accounts.NewUser{
+			Username: f.Get("username"), Password: f.Get("password"), Name: f.Get("name"), Email: f.Get("email"),
+			Role: f.Get("role"), Department: f.Get("department"), StudentID: f.Get("student_id"), Admin: f.Get("admin") != "",
+		})
+	}
+	if err != nil {
+		s.formError(w, r, "accounts", p, err)
+		return
+	}
+	data := newAccountsPage()
+	data.Created = &u
+	p.Data, p.Form = data, url.Values{"role": {r.PostForm.Get("role")}} // an empty form for the next one
+	s.render(w, r, http.StatusCreated, "accounts", p)
+}
+
+func (s *Server) accountsImport(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdmin(w, r) == nil {
+		return
+	}
+	p := &page{Title: "Accounts", Data: newAccountsPage(), Form: url.Values{"role": {string(domain.RoleStudent)}}}
+	err := parseForm(w, r)
+	var imported []accounts.Imported
+	if err == nil {
+		f, _, ferr := r.FormFile("file")
+		if ferr != nil {
+			err = domain.Invalid("csv", "Choose a CSV file to import.")
+		} else {
+			defer f.Close()
+			var rows []accounts.ImportRow
+			if rows, err = accounts.ParseCSV(f); err == nil {
+				imported, err = s.Accounts.Import(r.Context(), rows)
+			}
+		}
+	}
+	if err != nil {
+		s.formError(w, r, "accounts", p, err)
+		return
+	}
+	data := newAccountsPage()
+	data.Imported = imported
+	p.Data = data
+	s.render(w, r, http.StatusCreated, "accounts", p)
+}
