@@ -692,6 +692,16 @@ func TestE2ECLIUserImport(t *testing.T) {
 	data := t.TempDir()
 	s := startServer(t, data, serverOpts{})
 	dir := t.TempDir()
+	// An empty site takes no import: its first account is the admin.
+	first := filepath.Join(dir, "first.csv")
+	os.WriteFile(first, []byte("username,name,email\nfirst,First,first@example.edu\n"), 0o600)
+	if _, errOut, code := runCLI(t, "user", "import", "-data", data, "-file", first); code == 0 || !strings.Contains(errOut, "first one") {
+		t.Errorf("import into an empty site: exit %d, %q; want refused", code, errOut)
+	}
+	if out, errOut, code := runCLI(t, "user", "add", "-data", data, "-username", "root", "-password", "root-secret",
+		"-name", "Root", "-email", "root@example.edu", "-role", "supervisor"); code != 0 {
+		t.Fatalf("acanban user add exited %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
 	good := filepath.Join(dir, "good.csv")
 	os.WriteFile(good, []byte("username,name,email,role,password\ngia,Nguyễn Gia,gia@example.edu,student,gia-secret\nhoa,Lê Hoa,hoa@example.edu,supervisor,\n"), 0o600)
 	out, errOut, code := runCLI(t, "user", "import", "-data", data, "-file", good)

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -20,6 +21,10 @@ import (
 // hashed with argon2id, about 40 ms of a core, so 500 take about ten
 // seconds on two cores.
 const MaxImport = 500
+
+// MaxImportBytes bounds the size of an import file (500 accounts take far
+// less).
+const MaxImportBytes = 1 << 20
 
 // ImportColumns are the columns an import file may have, in any order;
 // the first three are required.
@@ -42,7 +47,12 @@ type Imported struct {
 // columns (ImportColumns). It checks the shape of the file only; Import
 // checks the accounts.
 func ParseCSV(r io.Reader) ([]ImportRow, error) {
-	cr := csv.NewReader(r)
+	// Spreadsheets write a byte-order mark, before a quoted header too.
+	br := bufio.NewReader(&capped{r: r, left: MaxImportBytes})
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -53,7 +63,10 @@ func ParseCSV(r io.Reader) ([]ImportRow, error) {
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))) // spreadsheets write a byte-order mark
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" {
+			continue // a spreadsheet's empty column: its cells are ignored
+		}
 		if !slices.Contains(ImportColumns, h) {
 			return nil, domain.Invalid("csv", "Line 1: unknown column %q; the columns are %s.", h, strings.Join(ImportColumns, ", "))
 		}
@@ -77,11 +90,17 @@ func ParseCSV(r io.Reader) ([]ImportRow, error) {
 			return nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
+		if blank(rec) {
+			continue // a spreadsheet's empty row (",,,")
+		}
 		if len(rows) == MaxImport {
 			return nil, domain.Invalid("csv", "The file has more than %d accounts: split it.", MaxImport)
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok {
+				if name == "password" {
+					return rec[i] // as written: spaces may be part of it
+				}
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
@@ -102,13 +121,57 @@ func ParseCSV(r io.Reader) ([]ImportRow, error) {
 	return rows, nil
 }
 
+// blank reports whether every field of rec is empty or spaces.
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// capped reads r up to left bytes, then fails with errTooLarge rather than
+// ending early (which would cut the file's last row silently).
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+var errTooLarge = &domain.Error{Kind: domain.KindTooLarge, Field: "csv",
+	Message: fmt.Sprintf("The file is larger than %d KiB: split it.", MaxImportBytes>>10)}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		n, err := c.r.Read(one[:])
+		if n > 0 {
+			return 0, errTooLarge
+		}
+		return 0, err // EOF, or an error, at the limit
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
 func csvError(err error) error {
+	if errors.Is(err, errTooLarge) {
+		return errTooLarge
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return domain.Invalid("csv", "Line %d: %v.", pe.Line, pe.Err)
 	}
 	return domain.Invalid("csv", "The file cannot be read as CSV: %v.", err)
 }
+
+// errEmptySite: the first account is the administrator, made on purpose
+// rather than by being the first line of a file.
+var errEmptySite = domain.Invalid("csv", "There are no accounts yet: create the first one (the administrator) before importing others.")
 
 // rowError names the line of an import at fault in err's message.
 func rowError(line int, err error) error {
@@ -164,21 +227,36 @@ func prepareImport(rows []ImportRow) ([]checked, []Imported, error) {
 // Import creates the accounts of rows on an operator's word, all or none:
 // a row that breaks a rule, or clashes with another row or an existing
 // account, creates nothing and is named in the error. A row without a
-// password gets a generated one. No row makes an admin (but the first
-// account ever, as always).
+// password gets a generated one. No row makes an admin, and an empty site
+// takes no import: its first account, the admin, is made on purpose.
 func (s *Service) Import(ctx context.Context, rows []ImportRow) ([]Imported, error) {
 	cs, out, err := prepareImport(rows)
 	if err != nil {
 		return nil, err
 	}
-	// Hash every password before writing anything; the Hasher bounds how
-	// many run at once, and a cancelled request stops here.
+	if n, err := s.Store.CountUsers(ctx); err != nil {
+		return nil, err
+	} else if n == 0 {
+		return nil, errEmptySite
+	}
+	// Hash every password before writing anything, a cancelled request
+	// stopping here. The import leaves one of the Hasher's slots free, so
+	// that the site's logins do not wait for the whole file.
 	hashes := make([]string, len(cs))
 	errs := make([]error, len(cs))
+	next := make(chan int)
 	var wg sync.WaitGroup
-	for i := range cs {
-		wg.Go(func() { hashes[i], errs[i] = s.Hasher.Hash(ctx, cs[i].password) })
+	for range max(1, s.Hasher.Concurrency()-1) {
+		wg.Go(func() {
+			for i := range next {
+				hashes[i], errs[i] = s.Hasher.Hash(ctx, cs[i].password)
+			}
+		})
 	}
+	for i := range cs {
+		next <- i
+	}
+	close(next)
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
@@ -194,10 +272,12 @@ func (s *Service) Import(ctx context.Context, rows []ImportRow) ([]Imported, err
 		if err != nil {
 			return err
 		}
+		if n == 0 {
+			return errEmptySite
+		}
 		for i, c := range cs {
 			u := c.user
 			u.PasswordHash, u.Created, u.Updated = hashes[i], now, now
-			u.Admin = n == 0 && i == 0 // the first account ever is an admin
 			if out[i].User, err = q.CreateUser(ctx, u); err != nil {
 				return rowError(rows[i].Line, conflict(err))
 			}

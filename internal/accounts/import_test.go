@@ -64,6 +64,43 @@ func TestImport(t *testing.T) {
 	}
 }
 
+// What spreadsheets write: a byte-order mark before a quoted header, an
+// empty last column, empty rows; and passwords keep their spaces.
+func TestImportSpreadsheetFiles(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	if _, err := s.Create(ctx, newUser("root")); err != nil {
+		t.Fatal(err)
+	}
+	file := "\ufeff\"username\",\"name\",\"email\",\"password\",\r\n" +
+		"\"lan\",\"Lan\",\"lan@example.edu\",\"  two spaces  \",\r\n" +
+		",,,,\r\n" +
+		"\"minh\",\"Minh\",\"minh@example.edu\",\"minh-secret\",\r\n" +
+		",,,,\r\n"
+	got, err := importCSV(t, s, file)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("import = %+v, %v; want lan and minh", got, err)
+	}
+	if _, err := s.Authenticate(ctx, "lan", "  two spaces  ", "10.0.0.1"); err != nil {
+		t.Errorf("the password with its spaces: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "lan", "two spaces", "10.0.0.2"); err == nil {
+		t.Error("the password without its spaces was accepted: it was trimmed")
+	}
+}
+
+// The first account, the administrator, is not made by an import.
+func TestImportIntoAnEmptySite(t *testing.T) {
+	s := newService(t)
+	_, err := importCSV(t, s, "username,name,email\nfirst,First,first@example.edu\n")
+	if domain.KindOf(err) != domain.KindInvalid || !strings.Contains(fmt.Sprint(err), "first one") {
+		t.Errorf("import into an empty site: %v; want refused", err)
+	}
+	if n := countUsers(t, s); n != 0 {
+		t.Errorf("%d accounts created", n)
+	}
+}
+
 // A file with one bad row creates nothing, and the message names the line.
 func TestImportRefusals(t *testing.T) {
 	s := newService(t)
@@ -98,6 +135,7 @@ func TestImportRefusals(t *testing.T) {
 		{"email of an existing account", head + ok + "new,N,taken@example.edu\n", domain.KindConflict, "line 3"},
 		{"too many rows", many.String(), domain.KindInvalid, fmt.Sprint(accounts.MaxImport)},
 		{"not UTF-8", head + "lat,\xe9t\xe9,lat@example.edu\n", domain.KindInvalid, "utf-8"},
+		{"too large", head + "big,Big,big@example.edu\n" + strings.Repeat("#", accounts.MaxImportBytes), domain.KindTooLarge, "larger"},
 	} {
 		before := countUsers(t, s)
 		_, err := importCSV(t, s, c.file)

@@ -47,6 +47,9 @@ func NewHasher(p Params, concurrency int) *Hasher {
 	return h
 }
 
+// Concurrency is how many hashes the Hasher runs at once.
+func (h *Hasher) Concurrency() int { return cap(h.slots) }
+
 const keyLen = 32
 
 func (h *Hasher) encode(salt []byte, password string) string {
