@@ -731,6 +731,16 @@ func TestE2ECLIUserImport(t *testing.T) {
 	if after := countUsers(t, data); after != before {
 		t.Errorf("refused imports changed the number of users from %d to %d", before, after)
 	}
+	// The admin who lost their password gets a new one.
+	out, errOut, code = runCLI(t, "user", "reset", "-data", data, "-username", "root")
+	if code != 0 {
+		t.Fatalf("acanban user reset exited %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	wantRedirect(t, "log in with the reset password", newBrowser(t, s.base).login("root", strings.TrimSpace(out)), "/")
+	wantStatus(t, "log in with the old password", newBrowser(t, s.base).login("root", "root-secret"), http.StatusUnauthorized)
+	if _, errOut, code := runCLI(t, "user", "reset", "-data", data, "-username", "nobody"); code == 0 || !strings.Contains(errOut, "nobody") {
+		t.Errorf("reset of an unknown account: exit %d, %q; want a failure naming it", code, errOut)
+	}
 	// A bad file writes nothing at all: not even a data folder.
 	fresh := filepath.Join(t.TempDir(), "fresh")
 	if _, _, code := runCLI(t, "user", "import", "-data", fresh, "-file", bad); code == 0 {

@@ -3,6 +3,7 @@
 //	acanban [serve] [flags]          run the web server
 //	acanban user add [flags]         create an account
 //	acanban user import -file F      create the accounts of a CSV file
+//	acanban user reset -username U   give an account a new password
 //	acanban invite create [flags]    print a one-use invitation token
 //	acanban migrate [flags]          bring the database up to date and exit
 //
@@ -35,6 +36,7 @@ Usage:
   acanban [serve] [flags]        run the web server
   acanban user add [flags]       create an account
   acanban user import -file F    create the accounts of a CSV file (all or none)
+  acanban user reset -username U print a new password for an account
   acanban invite create [flags]  print a one-use invitation token
   acanban migrate [flags]        bring the database up to date and exit
 
@@ -90,6 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return userAdd(ctx, args, getenv, stdout, stderr)
 		case cmd == "user" && sub == "import":
 			return userImport(ctx, args, getenv, stdout, stderr)
+		case cmd == "user" && sub == "reset":
+			return userReset(ctx, args, getenv, stdout, stderr)
 		case cmd == "invite" && sub == "create":
 			return inviteCreate(ctx, args, getenv, stdout, stderr)
 		}
@@ -227,6 +231,31 @@ func userImport(ctx context.Context, args []string, getenv func(string) string, 
 	w.Flush()
 	fmt.Fprintf(stderr, "created %d accounts\n", len(imported))
 	return w.Error()
+}
+
+func userReset(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var username string
+	cfg, err := settings("user reset", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "the account (required) to give a new password, printed once")
+	})
+	if err != nil {
+		return err
+	}
+	if username == "" {
+		return errors.New("-username is required")
+	}
+	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, password, err := a.Accounts.ResetPassword(ctx, username)
+	if err != nil {
+		return userError(err)
+	}
+	fmt.Fprintln(stdout, password)
+	fmt.Fprintf(stderr, "new password of %q; their sessions have ended\n", u.Username)
+	return nil
 }
 
 func inviteCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

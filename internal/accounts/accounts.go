@@ -286,6 +286,32 @@ func (s *Service) ChangePassword(ctx context.Context, u domain.User, current, ne
 	})
 }
 
+// ResetPassword gives the account username a new, generated password on
+// an operator's word (an admin, or the command line for an admin who lost
+// theirs), ends all its sessions, and returns the password, to be handed
+// to its owner, who can change it on their profile.
+func (s *Service) ResetPassword(ctx context.Context, username string) (domain.User, string, error) {
+	u, err := s.User(ctx, username)
+	if err != nil {
+		return domain.User{}, "", err
+	}
+	password := auth.NewToken()
+	hash, err := s.Hasher.Hash(ctx, password)
+	if err != nil {
+		return domain.User{}, "", err
+	}
+	err = s.Store.Atomic(ctx, func(q store.Queries) error {
+		if err := q.SetPasswordHash(ctx, u.ID, hash, s.now()); err != nil {
+			return err
+		}
+		return q.DeleteUserSessions(ctx, u.ID, "")
+	})
+	if err != nil {
+		return domain.User{}, "", err
+	}
+	return u, password, nil
+}
+
 // InviteLifetime is how long an invitation stays usable.
 const InviteLifetime = 30 * 24 * time.Hour
 

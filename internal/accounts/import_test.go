@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/acanban/acanban/internal/accounts"
+	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/domain"
 )
 
@@ -145,5 +147,37 @@ func TestImportRefusals(t *testing.T) {
 		if after := countUsers(t, s); after != before {
 			t.Errorf("%s: %d accounts created; want none", c.name, after-before)
 		}
+	}
+}
+
+// An operator resets a forgotten password: the new one works, the old one
+// not, and the account is logged out everywhere.
+func TestResetPassword(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	u, err := s.Create(ctx, newUser("forgetful"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := &auth.Sessions{Store: s.Store, Lifetime: time.Hour, RememberLifetime: time.Hour}
+	token, _, err := sessions.Start(ctx, s.Store, u.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, password, err := s.ResetPassword(ctx, "Forgetful")
+	if err != nil || got.ID != u.ID || len(password) < 20 {
+		t.Fatalf("ResetPassword = %+v, %q, %v", got, password, err)
+	}
+	if _, err := s.Authenticate(ctx, "forgetful", password, "10.0.0.1"); err != nil {
+		t.Errorf("log in with the new password: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "forgetful", "password", "10.0.0.1"); err == nil {
+		t.Error("the old password still works")
+	}
+	if _, _, _, err := sessions.Lookup(ctx, token); err == nil {
+		t.Error("the session begun before the reset is still valid")
+	}
+	if _, _, err := s.ResetPassword(ctx, "nobody"); domain.KindOf(err) != domain.KindNotFound {
+		t.Errorf("reset of an unknown account: %v; want not found", err)
 	}
 }

@@ -17,6 +17,13 @@ type accountsPage struct {
 	Max      int
 	Created  *domain.User        // the account just created
 	Imported []accounts.Imported // the accounts just imported
+	Reset    *passwordReset      // the password just reset
+}
+
+// passwordReset is a password an admin just gave an account, shown once.
+type passwordReset struct {
+	User     domain.User
+	Password string
 }
 
 func newAccountsPage() accountsPage {
@@ -93,4 +100,29 @@ func (s *Server) accountsImport(w http.ResponseWriter, r *http.Request) {
 	data.Imported = imported
 	p.Data = data
 	s.render(w, r, http.StatusCreated, "accounts", p)
+}
+
+func (s *Server) accountPasswordReset(w http.ResponseWriter, r *http.Request) {
+	if s.requireAdmin(w, r) == nil {
+		return
+	}
+	p := &page{Title: "Accounts", Data: newAccountsPage(), Form: url.Values{"role": {string(domain.RoleStudent)}}}
+	err := parseForm(w, r)
+	var u domain.User
+	var password string
+	if err == nil {
+		if strings.TrimSpace(r.PostForm.Get("reset_username")) == "" {
+			err = domain.Invalid("reset_username", "Enter the username of the account.")
+		} else {
+			u, password, err = s.Accounts.ResetPassword(r.Context(), r.PostForm.Get("reset_username"))
+		}
+	}
+	if err != nil {
+		s.formError(w, r, "accounts", p, err)
+		return
+	}
+	data := newAccountsPage()
+	data.Reset = &passwordReset{User: u, Password: password}
+	p.Data = data
+	s.render(w, r, http.StatusOK, "accounts", p)
 }

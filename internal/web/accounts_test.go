@@ -106,17 +106,33 @@ func TestAccountsPage(t *testing.T) {
 		t.Errorf("refused imports created %d accounts", n-before)
 	}
 
+	// A forgotten password: the admin gives a new one, shown once, and the
+	// account's sessions end.
+	r = root.post("/accounts/reset", form("reset_username", "jude"))
+	m = regexp.MustCompile(`New password of .*<code>([A-Za-z0-9]+)</code>`).FindStringSubmatch(r.body)
+	if r.StatusCode != 200 || m == nil {
+		t.Fatalf("reset jude's password: %d %s", r.StatusCode, alert(r.body))
+	}
+	if home := jude.get("/"); strings.Contains(home.body, `class="me"`) {
+		t.Error("jude's session outlived the reset of the password")
+	}
+	loggedIn("log in with the reset password", s.client(t).post("/login", form("username", "jude", "password", m[1])))
+	wantStatus(t, "reset of an unknown account", root.post("/accounts/reset", form("reset_username", "nobody")), 404)
+	wantStatus(t, "reset without a username", root.post("/accounts/reset", form("reset_username", " ")), 422)
+
 	// Nobody else.
 	asst := s.client(t)
-	asst.post("/login", form("username", "jude", "password", "password-jude"))
+	asst.post("/login", form("username", "jude", "password", m[1]))
 	wantStatus(t, "a judge opens the accounts", asst.get("/accounts"), 403)
 	wantStatus(t, "a judge creates an account", asst.post("/accounts", form("username", "y", "password", "password-y",
 		"name", "Y", "email", "y@example.edu")), 403)
 	wantStatus(t, "a judge imports", asst.upload("/accounts/import", "a.csv", []byte(csv)), 403)
+	wantStatus(t, "a judge resets a password", asst.post("/accounts/reset", form("reset_username", "root")), 403)
+	wantStatus(t, "a guest resets a password", s.client(t).post("/accounts/reset", form("reset_username", "root")), 401)
 	guest := s.client(t)
 	wantStatus(t, "a guest opens the accounts", guest.get("/accounts"), 401)
 	wantStatus(t, "a guest imports", guest.upload("/accounts/import", "a.csv", []byte(csv)), 401)
-	if strings.Contains(jude.get("/").body, `href="/accounts"`) {
+	if strings.Contains(asst.get("/").body, `href="/accounts"`) {
 		t.Error("a judge's menu links to the accounts")
 	}
 }
