@@ -384,8 +384,15 @@ func TestCluster(t *testing.T) {
 		close(stop)
 		wg.Wait()
 		t.Logf("writes: %d acknowledged, %d failed, instance %d killed with SIGKILL midway", ok.Load(), failed.Load(), victim.port)
-		if failed.Load() > writers {
-			t.Errorf("%d writes failed; at most the %d in flight may", failed.Load(), writers)
+		// The writes in flight fail with the instance, and so may the few
+		// that nginx sent it over a kept-alive connection in the moment
+		// before it saw the connection close: nginx does not pass a POST
+		// on to another instance once sent (the first might have done it),
+		// and takes the instance out after max_fails=3 failures. A flaky
+		// bound of 4 failed once in CI with 5.
+		const maxFails = 3
+		if failed.Load() > writers+maxFails {
+			t.Errorf("%d writes failed; at most the %d in flight and %d sent before nginx took the instance out may", failed.Load(), writers, maxFails)
 		}
 		_, page := ada.get(c.nginx + "/p/1/tasks/1")
 		missing := 0
