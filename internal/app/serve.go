@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/acanban/acanban/internal/accounts"
+	"github.com/acanban/acanban/internal/files/embedded"
 	"github.com/acanban/acanban/internal/live"
 	"github.com/acanban/acanban/internal/web"
 )
@@ -141,7 +142,10 @@ func redirectToHTTPS(domain string) http.Handler {
 func (a *App) sweep(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
-	for {
+	for hour := 0; ; hour++ {
+		if hour%FilesCollectHours == 0 {
+			a.collectFiles(ctx)
+		}
 		now := time.Now()
 		n, err := a.Store.DeleteExpiredSessions(ctx, now)
 		if err == nil {
@@ -157,6 +161,39 @@ func (a *App) sweep(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// FilesCollectHours is how often the embedded file store drops the blocks
+// no file record names (uploads cut short or refused), the first time at
+// start.
+const FilesCollectHours = 24
+
+// FilesCollectGrace: a file added this recently is kept though no record
+// names it yet (the record follows the upload by a moment).
+const FilesCollectGrace = time.Hour
+
+// collectFiles removes the blocks of the embedded file store that no file
+// record names. Kubo keeps its own garbage collection.
+func (a *App) collectFiles(ctx context.Context) {
+	es, ok := a.Files.(*embedded.Store)
+	if !ok {
+		return
+	}
+	keep, err := a.Store.FileCIDs(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.Logger.Warn("collecting unused file blocks: list the files", "err", err)
+		}
+		return
+	}
+	start := time.Now()
+	got, err := es.Collect(ctx, keep, FilesCollectGrace)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		a.Logger.Warn("collecting unused file blocks", "err", err)
+	case got.Blocks > 0:
+		a.Logger.Info("removed unused file blocks", "blocks", got.Blocks, "bytes", got.Bytes, "files_kept", len(keep), "took", time.Since(start))
 	}
 }
 

@@ -242,6 +242,9 @@ type Files interface {
 	// FilesByCID lists the records of a CID, newest first: the same bytes
 	// may be uploaded to several projects, under several names.
 	FilesByCID(ctx context.Context, cid string) ([]domain.File, error)
+	// FileCIDs lists every CID a file record names, once each: what the
+	// file store must keep.
+	FileCIDs(ctx context.Context) ([]string, error)
 	// AddRevision makes file the next revision of a project's slot.
 	AddRevision(ctx context.Context, project int64, slot domain.Slot, file int64) (domain.Revision, error)
 	// Revisions lists a project's revisions of slot, newest first.

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
+	"time"
 
 	"github.com/ipfs/boxo/blockservice"
 	"github.com/ipfs/boxo/blockstore"
@@ -34,7 +36,42 @@ const (
 // Store is an embedded IPFS file store.
 type Store struct {
 	ds  *flatfs.Datastore
+	bs  blockstore.Blockstore
 	dag ipld.DAGService
+
+	// writing is held (shared) while an Add writes a block and records it,
+	// and (alone) while Collect marks and sweeps: a block is either
+	// recorded before Collect looks, or written again after it.
+	writing sync.RWMutex
+	mu      sync.Mutex
+	// adding holds, for each Add under way, the blocks it wrote (by
+	// multihash): Collect keeps them.
+	adding map[*adder]struct{}
+	// recent holds the roots added lately, which Collect keeps: their
+	// records reach the database a moment after Add returns.
+	recent map[string]time.Time
+}
+
+// adder is the DAG service of one Add: it records the blocks written.
+type adder struct {
+	ipld.DAGService
+	s       *Store
+	written map[string]struct{} // guarded by s.mu
+}
+
+func (a *adder) Add(ctx context.Context, nd ipld.Node) error {
+	return a.AddMany(ctx, []ipld.Node{nd})
+}
+
+func (a *adder) AddMany(ctx context.Context, nds []ipld.Node) error {
+	a.s.writing.RLock()
+	defer a.s.writing.RUnlock()
+	a.s.mu.Lock()
+	for _, nd := range nds {
+		a.written[string(nd.Cid().Hash())] = struct{}{}
+	}
+	a.s.mu.Unlock()
+	return a.DAGService.AddMany(ctx, nds)
 }
 
 var _ files.Files = (*Store)(nil)
@@ -50,7 +87,8 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("embedded files: open %s: %w", dir, err)
 	}
 	bs := blockstore.NewBlockstoreNoPrefix(ds)
-	return &Store{ds: ds, dag: merkledag.NewDAGService(blockservice.New(bs, nil))}, nil
+	return &Store{ds: ds, bs: bs, dag: merkledag.NewDAGService(blockservice.New(bs, nil)),
+		adding: map[*adder]struct{}{}, recent: map[string]time.Time{}}, nil
 }
 
 // Close closes the blockstore.
@@ -70,12 +108,21 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // Add imports r as a UnixFS file.
 func (s *Store) Add(ctx context.Context, name string, r io.Reader) (files.Stat, error) {
+	a := &adder{DAGService: s.dag, s: s, written: map[string]struct{}{}}
+	s.mu.Lock()
+	s.adding[a] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.adding, a)
+		s.mu.Unlock()
+	}()
 	cr := &countingReader{r: r}
 	params := helpers.DagBuilderParams{
 		Maxlinks:   MaxLinks,
 		RawLeaves:  true,
 		CidBuilder: cid.V1Builder{Codec: cid.DagProtobuf, MhType: mh.SHA2_256},
-		Dagserv:    s.dag,
+		Dagserv:    a,
 	}
 	db, err := params.New(chunker.NewSizeSplitter(cr, ChunkSize))
 	if err != nil {
@@ -85,6 +132,9 @@ func (s *Store) Add(ctx context.Context, name string, r io.Reader) (files.Stat, 
 	if err != nil {
 		return files.Stat{}, fmt.Errorf("add %s: %w", name, err)
 	}
+	s.mu.Lock()
+	s.recent[nd.Cid().KeyString()] = time.Now()
+	s.mu.Unlock()
 	return files.Stat{CID: nd.Cid().String(), Size: cr.n}, nil
 }
 
@@ -137,4 +187,94 @@ func (s *Store) Has(ctx context.Context, c string) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// Collected is what Collect removed.
+type Collected struct {
+	Blocks int
+	Bytes  int64
+}
+
+// Collect removes the blocks that belong to no file of keep (CIDs, as the
+// database lists them), to no file added within grace, and to no Add under
+// way: those of uploads cut short or refused, and of files whose record
+// was never written. Adds under way pause their writes while it runs.
+func (s *Store) Collect(ctx context.Context, keep []string, grace time.Duration) (Collected, error) {
+	s.writing.Lock()
+	defer s.writing.Unlock()
+	roots := make([]cid.Cid, 0, len(keep))
+	for _, k := range keep {
+		c, err := cid.Decode(k)
+		if err != nil {
+			return Collected{}, fmt.Errorf("collect: the database names %q, not a CID", k)
+		}
+		roots = append(roots, c)
+	}
+	// Mark: every block of every kept file, by multihash (the blockstore's
+	// key), and every block of the Adds under way. Raw leaves are marked
+	// without being read.
+	marked := map[string]bool{}
+	s.mu.Lock()
+	for k, at := range s.recent {
+		if time.Since(at) > grace {
+			delete(s.recent, k)
+			continue
+		}
+		c, _ := cid.Cast([]byte(k))
+		roots = append(roots, c)
+	}
+	for a := range s.adding {
+		for h := range a.written {
+			marked[h] = true
+		}
+	}
+	s.mu.Unlock()
+	visited := map[string]bool{}
+	for len(roots) > 0 {
+		c := roots[len(roots)-1]
+		roots = roots[:len(roots)-1]
+		if visited[string(c.Hash())] {
+			continue
+		}
+		visited[string(c.Hash())] = true
+		marked[string(c.Hash())] = true
+		if c.Type() == cid.Raw {
+			continue
+		}
+		nd, err := s.dag.Get(ctx, c)
+		if ipld.IsNotFound(err) {
+			continue // a file whose blocks are gone: nothing of it to keep
+		}
+		if err != nil {
+			return Collected{}, fmt.Errorf("collect: read %s: %w", c, err)
+		}
+		for _, l := range nd.Links() {
+			roots = append(roots, l.Cid)
+		}
+	}
+
+	// Sweep.
+	keys, err := s.bs.AllKeysChan(ctx)
+	if err != nil {
+		return Collected{}, fmt.Errorf("collect: list blocks: %w", err)
+	}
+	var out Collected
+	var unmarked []cid.Cid
+	for c := range keys {
+		if !marked[string(c.Hash())] {
+			unmarked = append(unmarked, c)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return Collected{}, err
+	}
+	for _, c := range unmarked {
+		size, _ := s.bs.GetSize(ctx, c)
+		if err := s.bs.DeleteBlock(ctx, c); err != nil {
+			return out, fmt.Errorf("collect: remove %s: %w", c, err)
+		}
+		out.Blocks++
+		out.Bytes += int64(max(size, 0))
+	}
+	return out, nil
 }

@@ -54,6 +54,23 @@ func (q queries) FilesByCID(ctx context.Context, cid string) ([]domain.File, err
 	return fs, rows.Err()
 }
 
+func (q queries) FileCIDs(ctx context.Context) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT DISTINCT cid FROM files`)
+	if err != nil {
+		return nil, fmt.Errorf("file CIDs: %w", err)
+	}
+	defer rows.Close()
+	var cids []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("file CIDs: %w", err)
+		}
+		cids = append(cids, c)
+	}
+	return cids, rows.Err()
+}
+
 func (q queries) AddRevision(ctx context.Context, project int64, slot domain.Slot, file int64) (domain.Revision, error) {
 	r := domain.Revision{Slot: slot}
 	err := q.atomic(ctx, func(q queries) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -45,6 +46,14 @@ func testFiles(t *testing.T, s store.Store) {
 	}
 	if _, err := s.FileByID(ctx, 99999); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("FileByID(unknown) = %v; want ErrNotFound", err)
+	}
+	if _, err := s.CreateFile(ctx, newFile(q, ada, "bafyB", t0)); err != nil {
+		t.Fatal(err)
+	}
+	cids, err := s.FileCIDs(ctx)
+	slices.Sort(cids)
+	if err != nil || !slices.Equal(cids, []string{"bafyA", "bafyB"}) {
+		t.Errorf("FileCIDs = %v, %v; want bafyA and bafyB, once each", cids, err)
 	}
 }
 
