@@ -12,10 +12,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/acanban/acanban/internal/accounts"
+	"github.com/acanban/acanban/internal/auth"
 	"github.com/acanban/acanban/internal/files/embedded"
 	"github.com/acanban/acanban/internal/live"
 	"github.com/acanban/acanban/internal/web"
@@ -97,7 +99,15 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		go func() { errc <- rs.Serve(rln) }()
 		a.Logger.Info("redirecting plain HTTP to HTTPS", "listen", rln.Addr().String(), "domain", cfg.Domain)
 	}
-	go a.sweep(ctx)
+	// The sweep stops with Serve, and a collection of file blocks under
+	// way ends (between two batches) before the stores close.
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	var sweeping sync.WaitGroup
+	sweeping.Go(func() { a.sweep(sweepCtx) })
+	defer func() {
+		stopSweep()
+		sweeping.Wait()
+	}()
 	if cfg.Database != "" {
 		go live.Listen(ctx, cfg.Database, a.Hub, a.Logger) // changes made through other instances
 	}
@@ -180,21 +190,62 @@ func (a *App) collectFiles(ctx context.Context) {
 	if !ok {
 		return
 	}
+	warn := func(msg string, args ...any) {
+		if ctx.Err() == nil {
+			a.Logger.Warn("collecting unused file blocks: "+msg, args...)
+		}
+	}
+	// The blocks are those of one database's files: with another database
+	// (a mistaken -database, an empty one) they would all look unused.
+	same, err := a.sameDatabaseAsFiles(ctx)
+	if err != nil {
+		warn("identify the database", "err", err)
+		return
+	}
+	if !same {
+		warn("not done: the embedded file store was used with another database; if this is the right one, delete " +
+			filepath.Join(a.Config.Data, filesDatabaseFile) + " and restart")
+		return
+	}
 	keep, err := a.Store.FileCIDs(ctx)
 	if err != nil {
-		if ctx.Err() == nil {
-			a.Logger.Warn("collecting unused file blocks: list the files", "err", err)
-		}
+		warn("list the files", "err", err)
 		return
 	}
 	start := time.Now()
 	got, err := es.Collect(ctx, keep, FilesCollectGrace)
+	if got.NotCIDs > 0 {
+		warn("the database names files by values that are not CIDs; skipped", "count", got.NotCIDs)
+	}
 	switch {
-	case err != nil && ctx.Err() == nil:
-		a.Logger.Warn("collecting unused file blocks", "err", err)
+	case err != nil:
+		warn("stopped", "err", err, "removed", got.Blocks)
 	case got.Blocks > 0:
 		a.Logger.Info("removed unused file blocks", "blocks", got.Blocks, "bytes", got.Bytes, "files_kept", len(keep), "took", time.Since(start))
 	}
+}
+
+// filesDatabaseFile, in the data folder, names the database whose files
+// the embedded file store holds.
+const filesDatabaseFile = "ipfs-database"
+
+// sameDatabaseAsFiles reports whether the database is the one the
+// embedded file store's files were recorded in. The database's identity
+// is a claim made once in it; the data folder keeps the first it meets.
+func (a *App) sameDatabaseAsFiles(ctx context.Context) (bool, error) {
+	id, err := a.Store.Claim(ctx, "database-identity", auth.NewToken())
+	if err != nil {
+		return false, err
+	}
+	path := filepath.Join(a.Config.Data, filesDatabaseFile)
+	recorded, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return true, os.WriteFile(path, []byte(id), 0o600)
+	}
+	if err != nil {
+		return false, err
+	}
+	return string(recorded) == id, nil
 }
 
 // LockDataFolder makes sure one server at a time uses the data folder: the

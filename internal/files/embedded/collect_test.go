@@ -103,6 +103,11 @@ func TestCollect(t *testing.T) {
 	if got, _ := s.Collect(ctx, []string{a.CID}, 0); got.Blocks != 0 {
 		t.Errorf("a third collection removed %+v; want nothing", got)
 	}
+	// A value of the database that is not a CID is skipped, not fatal.
+	if got, err := s.Collect(ctx, []string{"not a CID", a.CID}, 0); err != nil || got.NotCIDs != 1 || got.Blocks != 0 {
+		t.Errorf("collection with a bad CID = %+v, %v; want it counted and nothing removed", got, err)
+	}
+	mustRead(t, s, a.CID, kept)
 	// A file added again after its blocks went is whole again.
 	if again, err := s.Add(ctx, "orphan.txt", bytes.NewReader(small)); err != nil || again.CID != orphan.CID {
 		t.Fatalf("add again: %+v, %v", again, err)
@@ -147,4 +152,25 @@ func TestCollectDuringAdd(t *testing.T) {
 		t.Fatal(added.err)
 	}
 	mustRead(t, s, added.cid, data)
+}
+
+// A cancelled collection (the server stopping) removes nothing more.
+func TestCollectCancelled(t *testing.T) {
+	s, err := embedded.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	orphan, err := s.Add(context.Background(), "orphan.txt", bytes.NewReader([]byte("no record")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Collect(ctx, nil, 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled collection: %v; want context.Canceled", err)
+	}
+	if has, _ := s.Has(context.Background(), orphan.CID); !has {
+		t.Error("a cancelled collection removed a block")
+	}
 }

@@ -39,17 +39,27 @@ type Store struct {
 	bs  blockstore.Blockstore
 	dag ipld.DAGService
 
-	// writing is held (shared) while an Add writes a block and records it,
-	// and (alone) while Collect marks and sweeps: a block is either
-	// recorded before Collect looks, or written again after it.
+	// writing is held (shared) while an Add records and writes a block,
+	// and (alone) while Collect removes a batch of blocks: a block is
+	// either recorded before Collect removes it, or written again after.
 	writing sync.RWMutex
-	mu      sync.Mutex
+	// collecting lets one Collect run at a time.
+	collecting sync.Mutex
+
+	mu sync.Mutex
 	// adding holds, for each Add under way, the blocks it wrote (by
 	// multihash): Collect keeps them.
 	adding map[*adder]struct{}
 	// recent holds the roots added lately, which Collect keeps: their
 	// records reach the database a moment after Add returns.
 	recent map[string]time.Time
+	// dirty, while Collect runs, holds every block written (or found
+	// already there) since it began: Collect keeps them.
+	dirty map[string]struct{}
+
+	// beforeRemove, in tests, runs between Collect's listing and its
+	// removals.
+	beforeRemove func()
 }
 
 // adder is the DAG service of one Add: it records the blocks written.
@@ -68,7 +78,11 @@ func (a *adder) AddMany(ctx context.Context, nds []ipld.Node) error {
 	defer a.s.writing.RUnlock()
 	a.s.mu.Lock()
 	for _, nd := range nds {
-		a.written[string(nd.Cid().Hash())] = struct{}{}
+		h := string(nd.Cid().Hash())
+		a.written[h] = struct{}{}
+		if a.s.dirty != nil {
+			a.s.dirty[h] = struct{}{}
+		}
 	}
 	a.s.mu.Unlock()
 	return a.DAGService.AddMany(ctx, nds)
@@ -189,32 +203,42 @@ func (s *Store) Has(ctx context.Context, c string) (bool, error) {
 	return err == nil, err
 }
 
-// Collected is what Collect removed.
+// Collected is what Collect did.
 type Collected struct {
-	Blocks int
-	Bytes  int64
+	Blocks int   // blocks removed
+	Bytes  int64 // their size
+	// NotCIDs counts the values of keep that are not CIDs (skipped).
+	NotCIDs int
 }
+
+// collectBatch is how many blocks Collect removes at a time, holding up
+// the writes of uploads meanwhile.
+const collectBatch = 500
 
 // Collect removes the blocks that belong to no file of keep (CIDs, as the
 // database lists them), to no file added within grace, and to no Add under
 // way: those of uploads cut short or refused, and of files whose record
-// was never written. Adds under way pause their writes while it runs.
+// was never written. It marks and lists without holding up uploads, and
+// removes in batches of collectBatch, during which uploads pause their
+// writes. A cancelled ctx stops it between batches.
 func (s *Store) Collect(ctx context.Context, keep []string, grace time.Duration) (Collected, error) {
-	s.writing.Lock()
-	defer s.writing.Unlock()
+	s.collecting.Lock()
+	defer s.collecting.Unlock()
+	var out Collected
 	roots := make([]cid.Cid, 0, len(keep))
 	for _, k := range keep {
 		c, err := cid.Decode(k)
 		if err != nil {
-			return Collected{}, fmt.Errorf("collect: the database names %q, not a CID", k)
+			out.NotCIDs++
+			continue
 		}
 		roots = append(roots, c)
 	}
-	// Mark: every block of every kept file, by multihash (the blockstore's
-	// key), and every block of the Adds under way. Raw leaves are marked
-	// without being read.
+	// From now on every block written is kept (dirty); so are those of
+	// the Adds under way, and the files added within grace.
 	marked := map[string]bool{}
 	s.mu.Lock()
+	s.dirty = map[string]struct{}{}
 	for k, at := range s.recent {
 		if time.Since(at) > grace {
 			delete(s.recent, k)
@@ -229,36 +253,42 @@ func (s *Store) Collect(ctx context.Context, keep []string, grace time.Duration)
 		}
 	}
 	s.mu.Unlock()
-	visited := map[string]bool{}
+	defer func() {
+		s.mu.Lock()
+		s.dirty = nil
+		s.mu.Unlock()
+	}()
+
+	// Mark every block of the kept files, by multihash (the blockstore's
+	// key). Raw leaves are marked without being read. Nothing else removes
+	// blocks, so the files' blocks stay as they are read.
+	visited := map[string]bool{} // nodes read (raw leaves are not)
 	for len(roots) > 0 {
 		c := roots[len(roots)-1]
 		roots = roots[:len(roots)-1]
-		if visited[string(c.Hash())] {
+		h := string(c.Hash())
+		marked[h] = true
+		if c.Type() == cid.Raw || visited[h] {
 			continue
 		}
-		visited[string(c.Hash())] = true
-		marked[string(c.Hash())] = true
-		if c.Type() == cid.Raw {
-			continue
-		}
+		visited[h] = true
 		nd, err := s.dag.Get(ctx, c)
 		if ipld.IsNotFound(err) {
 			continue // a file whose blocks are gone: nothing of it to keep
 		}
 		if err != nil {
-			return Collected{}, fmt.Errorf("collect: read %s: %w", c, err)
+			return out, fmt.Errorf("collect: read %s: %w", c, err)
 		}
 		for _, l := range nd.Links() {
 			roots = append(roots, l.Cid)
 		}
 	}
 
-	// Sweep.
+	// List the others.
 	keys, err := s.bs.AllKeysChan(ctx)
 	if err != nil {
-		return Collected{}, fmt.Errorf("collect: list blocks: %w", err)
+		return out, fmt.Errorf("collect: list blocks: %w", err)
 	}
-	var out Collected
 	var unmarked []cid.Cid
 	for c := range keys {
 		if !marked[string(c.Hash())] {
@@ -266,15 +296,42 @@ func (s *Store) Collect(ctx context.Context, keep []string, grace time.Duration)
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return Collected{}, err
+		return out, err
 	}
-	for _, c := range unmarked {
+
+	// Remove them, batch by batch, but those written since the start.
+	if s.beforeRemove != nil {
+		s.beforeRemove()
+	}
+	for len(unmarked) > 0 {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		batch := unmarked[:min(collectBatch, len(unmarked))]
+		unmarked = unmarked[len(batch):]
+		if err := s.remove(ctx, batch, &out); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) remove(ctx context.Context, batch []cid.Cid, out *Collected) error {
+	s.writing.Lock()
+	defer s.writing.Unlock()
+	for _, c := range batch {
+		s.mu.Lock()
+		_, written := s.dirty[string(c.Hash())]
+		s.mu.Unlock()
+		if written {
+			continue
+		}
 		size, _ := s.bs.GetSize(ctx, c)
 		if err := s.bs.DeleteBlock(ctx, c); err != nil {
-			return out, fmt.Errorf("collect: remove %s: %w", c, err)
+			return fmt.Errorf("collect: remove %s: %w", c, err)
 		}
 		out.Blocks++
 		out.Bytes += int64(max(size, 0))
 	}
-	return out, nil
+	return nil
 }
