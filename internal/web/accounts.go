@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,7 +16,6 @@ type accountsPage struct {
 	Roles    []domain.Role
 	Columns  string
 	Max      int
-	Created  *domain.User        // the account just created
 	Imported []accounts.Imported // the accounts just imported
 	Reset    *passwordReset      // the password just reset
 }
@@ -67,10 +67,12 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "accounts", p, err)
 		return
 	}
-	data := newAccountsPage()
-	data.Created = &u
-	p.Data, p.Form = data, url.Values{"role": {r.PostForm.Get("role")}} // an empty form for the next one
-	s.render(w, r, http.StatusCreated, "accounts", p)
+	admin := ""
+	if u.Admin {
+		admin = ", administrator"
+	}
+	s.setFlash(w, fmt.Sprintf("Account @%s (%s%s) created.", u.Username, u.Role.Title(), admin))
+	redirect(w, r, "/accounts") // an empty form for the next one
 }
 
 func (s *Server) accountsImport(w http.ResponseWriter, r *http.Request) {

@@ -42,8 +42,11 @@ func TestAccountsPage(t *testing.T) {
 	// One account, of a role nobody may register as, on a closed site.
 	r := root.post("/accounts", form("username", "Jude", "password", "password-jude", "name", "Jude Law",
 		"email", "jude@example.edu", "role", "judge"))
-	if r.StatusCode != 201 || !strings.Contains(r.body, "@jude") {
-		t.Fatalf("create a judge: %d %s", r.StatusCode, alert(r.body))
+	if r.StatusCode != 303 || r.Header.Get("Location") != "/accounts" {
+		t.Fatalf("create a judge: %d to %q %s; want 303 to /accounts", r.StatusCode, r.Header.Get("Location"), alert(r.body))
+	}
+	if next := root.get("/accounts"); !strings.Contains(next.body, "Account @jude (Judge) created.") {
+		t.Error("the accounts page does not say the account was created")
 	}
 	if u, err := s.srv.Store.UserByUsername(ctx, "jude"); err != nil || u.Role != domain.RoleJudge || u.Admin {
 		t.Errorf("created %+v, %v; want a judge, not an admin", u, err)
@@ -52,7 +55,7 @@ func TestAccountsPage(t *testing.T) {
 	loggedIn("the created judge logs in", jude.post("/login", form("username", "jude", "password", "password-jude")))
 	// Another admin.
 	if r := root.post("/accounts", form("username", "ada", "password", "password-ada", "name", "Ada",
-		"email", "ada@example.edu", "role", "assistant", "department", "ICT", "admin", "1")); r.StatusCode != 201 {
+		"email", "ada@example.edu", "role", "assistant", "department", "ICT", "admin", "1")); r.StatusCode != 303 {
 		t.Fatalf("create an admin: %d %s", r.StatusCode, alert(r.body))
 	}
 	if u, _ := s.srv.Store.UserByUsername(ctx, "ada"); !u.Admin || u.Department != "ICT" {
