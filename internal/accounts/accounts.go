@@ -231,6 +231,9 @@ func (s *Service) Authenticate(ctx context.Context, username, password, client s
 	if err != nil || !ok {
 		return domain.User{}, errCredentials
 	}
+	if u.Disabled { // said only to who knows the password
+		return domain.User{}, domain.Forbidden("This account is disabled: ask an administrator.")
+	}
 	for _, k := range keys {
 		if err := s.Store.ClearLoginFailures(ctx, k.key); err != nil {
 			return domain.User{}, err
@@ -310,6 +313,30 @@ func (s *Service) ResetPassword(ctx context.Context, username string) (domain.Us
 		return domain.User{}, "", err
 	}
 	return u, password, nil
+}
+
+// SetDisabled disables the account username (it cannot log in, and its
+// sessions end) or enables it again, on an admin's word. Nobody disables
+// their own account: an admin would lock themselves out.
+func (s *Service) SetDisabled(ctx context.Context, by domain.User, username string, disabled bool) (domain.User, error) {
+	u, err := s.User(ctx, username)
+	if err != nil {
+		return domain.User{}, err
+	}
+	if disabled && u.ID == by.ID {
+		return domain.User{}, domain.Invalid("disable_username", "You cannot disable your own account.")
+	}
+	err = s.Store.Atomic(ctx, func(q store.Queries) error {
+		if err := q.SetDisabled(ctx, u.ID, disabled, s.now()); err != nil {
+			return err
+		}
+		if disabled {
+			return q.DeleteUserSessions(ctx, u.ID, "")
+		}
+		return nil
+	})
+	u.Disabled = disabled
+	return u, err
 }
 
 // InviteLifetime is how long an invitation stays usable.

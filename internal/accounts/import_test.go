@@ -181,3 +181,47 @@ func TestResetPassword(t *testing.T) {
 		t.Errorf("reset of an unknown account: %v; want not found", err)
 	}
 }
+
+// A disabled account cannot log in, and its sessions end; enabled again,
+// it can. Nobody disables their own account.
+func TestDisableAccount(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	root, err := s.Create(ctx, newUser("root"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.Create(ctx, newUser("leaver"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := &auth.Sessions{Store: s.Store, Lifetime: time.Hour, RememberLifetime: time.Hour}
+	token, _, err := sessions.Start(ctx, s.Store, u.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SetDisabled(ctx, root, "leaver", true); err != nil || !got.Disabled {
+		t.Fatalf("disable: %+v, %v", got, err)
+	}
+	if _, _, _, err := sessions.Lookup(ctx, token); err == nil {
+		t.Error("the session of a disabled account is still valid")
+	}
+	if _, err := s.Authenticate(ctx, "leaver", "password", "10.0.0.1"); domain.KindOf(err) != domain.KindForbidden {
+		t.Errorf("log in to a disabled account: %v; want forbidden", err)
+	}
+	if _, err := s.Authenticate(ctx, "leaver", "wrong", "10.0.0.2"); domain.KindOf(err) != domain.KindUnauthenticated {
+		t.Errorf("a wrong password for a disabled account: %v; want the usual refusal (no hint)", err)
+	}
+	if _, err := s.SetDisabled(ctx, root, "leaver", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "leaver", "password", "10.0.0.3"); err != nil {
+		t.Errorf("log in after enabling: %v", err)
+	}
+	if _, err := s.SetDisabled(ctx, root, "root", true); domain.KindOf(err) != domain.KindInvalid {
+		t.Errorf("disable one's own account: %v; want refused", err)
+	}
+	if _, err := s.SetDisabled(ctx, root, "nobody", true); domain.KindOf(err) != domain.KindNotFound {
+		t.Errorf("disable an unknown account: %v; want not found", err)
+	}
+}

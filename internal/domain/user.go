@@ -67,6 +67,7 @@ type User struct {
 	StudentID    string
 	Bio          string // Markdown
 	Admin        bool
+	Disabled     bool // by an admin: cannot log in
 	Created      time.Time
 	Updated      time.Time
 }

@@ -101,6 +101,8 @@ type Users interface {
 	// UpdateProfile writes the profile fields of user id.
 	UpdateProfile(ctx context.Context, id int64, p domain.Profile, now time.Time) error
 	SetPasswordHash(ctx context.Context, id int64, hash string, now time.Time) error
+	// SetDisabled disables (or enables again) the account id.
+	SetDisabled(ctx context.Context, id int64, disabled bool, now time.Time) error
 	CountUsers(ctx context.Context) (int, error)
 	// SearchUsers lists users by username and how many match, counted up
 	// to MaxCount+1 ("more than MaxCount").
@@ -110,7 +112,8 @@ type Users interface {
 // Sessions are logins, looked up by the hash of the browser's token.
 type Sessions interface {
 	CreateSession(ctx context.Context, s domain.Session) error
-	// SessionUser returns a session that has not expired at now, with its user.
+	// SessionUser returns a session that has not expired at now, with its
+	// user, unless the user is disabled.
 	SessionUser(ctx context.Context, id string, now time.Time) (domain.Session, domain.User, error)
 	ExtendSession(ctx context.Context, id string, expires time.Time) error
 	DeleteSession(ctx context.Context, id string) error

@@ -104,6 +104,39 @@ func (s *Server) accountsImport(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusCreated, "accounts", p)
 }
 
+// accountDisable disables or enables an account (field action: "disable"
+// or "enable").
+func (s *Server) accountDisable(w http.ResponseWriter, r *http.Request) {
+	v := s.requireAdmin(w, r)
+	if v == nil {
+		return
+	}
+	p := &page{Title: "Accounts", Data: newAccountsPage()}
+	err := parseForm(w, r)
+	var u domain.User
+	if err == nil {
+		action := r.PostForm.Get("action")
+		switch {
+		case action != "disable" && action != "enable":
+			err = domain.Invalid("action", "Choose to disable or enable the account.")
+		case strings.TrimSpace(r.PostForm.Get("disable_username")) == "":
+			err = domain.Invalid("disable_username", "Enter the username of the account.")
+		default:
+			u, err = s.Accounts.SetDisabled(r.Context(), *v, r.PostForm.Get("disable_username"), action == "disable")
+		}
+	}
+	if err != nil {
+		s.formError(w, r, "accounts", p, err)
+		return
+	}
+	if u.Disabled {
+		s.setFlash(w, fmt.Sprintf("Account @%s is disabled: it cannot log in, and its sessions have ended.", u.Username))
+	} else {
+		s.setFlash(w, fmt.Sprintf("Account @%s is enabled: it can log in again.", u.Username))
+	}
+	redirect(w, r, "/accounts")
+}
+
 func (s *Server) accountPasswordReset(w http.ResponseWriter, r *http.Request) {
 	if s.requireAdmin(w, r) == nil {
 		return

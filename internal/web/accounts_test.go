@@ -123,6 +123,34 @@ func TestAccountsPage(t *testing.T) {
 	wantStatus(t, "reset of an unknown account", root.post("/accounts/reset", form("reset_username", "nobody")), 404)
 	wantStatus(t, "reset without a username", root.post("/accounts/reset", form("reset_username", " ")), 422)
 
+	// A leaver's account is disabled: logged out, refused at login with a
+	// reason; enabled again, it logs in.
+	binh := s.client(t)
+	loggedIn("binh logs in", binh.post("/login", form("username", "binh", "password", "password-binh")))
+	if r := root.post("/accounts/disable", form("disable_username", "binh", "action", "disable")); r.StatusCode != 303 {
+		t.Fatalf("disable binh: %d %s", r.StatusCode, alert(r.body))
+	}
+	if !strings.Contains(root.get("/accounts").body, "@binh is disabled") {
+		t.Error("the accounts page does not say binh is disabled")
+	}
+	if home := binh.get("/"); strings.Contains(home.body, `class="me"`) {
+		t.Error("binh's session outlived the disabling")
+	}
+	if !strings.Contains(root.get("/u/binh").body, "account disabled") {
+		t.Error("binh's profile does not say the account is disabled")
+	}
+	r = s.client(t).post("/login", form("username", "binh", "password", "password-binh"))
+	if r.StatusCode != 403 || !strings.Contains(alert(r.body), "disabled") {
+		t.Errorf("log in to a disabled account: %d %q; want 403 saying it is disabled", r.StatusCode, alert(r.body))
+	}
+	if r := root.post("/accounts/disable", form("disable_username", "binh", "action", "enable")); r.StatusCode != 303 {
+		t.Fatalf("enable binh: %d %s", r.StatusCode, alert(r.body))
+	}
+	loggedIn("binh logs in again", s.client(t).post("/login", form("username", "binh", "password", "password-binh")))
+	wantStatus(t, "an admin disables their own account", root.post("/accounts/disable", form("disable_username", "root", "action", "disable")), 422)
+	wantStatus(t, "disable without an action", root.post("/accounts/disable", form("disable_username", "binh")), 422)
+	wantStatus(t, "disable an unknown account", root.post("/accounts/disable", form("disable_username", "nobody", "action", "disable")), 404)
+
 	// Nobody else.
 	asst := s.client(t)
 	asst.post("/login", form("username", "jude", "password", m[1]))
@@ -131,6 +159,8 @@ func TestAccountsPage(t *testing.T) {
 		"name", "Y", "email", "y@example.edu")), 403)
 	wantStatus(t, "a judge imports", asst.upload("/accounts/import", "a.csv", []byte(csv)), 403)
 	wantStatus(t, "a judge resets a password", asst.post("/accounts/reset", form("reset_username", "root")), 403)
+	wantStatus(t, "a judge disables an account", asst.post("/accounts/disable", form("disable_username", "root", "action", "disable")), 403)
+	wantStatus(t, "a guest disables an account", s.client(t).post("/accounts/disable", form("disable_username", "root", "action", "disable")), 401)
 	wantStatus(t, "a guest resets a password", s.client(t).post("/accounts/reset", form("reset_username", "root")), 401)
 	guest := s.client(t)
 	wantStatus(t, "a guest opens the accounts", guest.get("/accounts"), 401)

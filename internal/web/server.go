@@ -111,6 +111,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /accounts", s.accountCreate)
 	mux.HandleFunc("POST /accounts/import", s.accountsImport)
 	mux.HandleFunc("POST /accounts/reset", s.accountPasswordReset)
+	mux.HandleFunc("POST /accounts/disable", s.accountDisable)
 	mux.HandleFunc("GET /u", s.people)
 	mux.HandleFunc("GET /u/{username}", s.profile)
 	mux.HandleFunc("GET /u/{username}/edit", s.profileEditForm)

@@ -21,7 +21,7 @@ func (q queries) SessionUser(ctx context.Context, id string, now time.Time) (dom
 	var s domain.Session
 	u, err := scanUserAfter(q.queryRow(ctx, `SELECT s.id, s.user_id, s.created_at, s.expires_at, s.remember, `+prefixed("u", userColumns)+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ? AND s.expires_at > ?`, id, now.UTC()), &s.ID, &s.UserID, &s.Created, &s.Expires, &s.Remember)
+		WHERE s.id = ? AND s.expires_at > ? AND NOT u.disabled`, id, now.UTC()), &s.ID, &s.UserID, &s.Created, &s.Expires, &s.Remember)
 	if err != nil {
 		return s, u, fmt.Errorf("session: %w", q.wrap(err))
 	}

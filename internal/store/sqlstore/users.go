@@ -10,7 +10,7 @@ import (
 	"github.com/acanban/acanban/internal/store"
 )
 
-const userColumns = `id, username, name, email, password_hash, role, department, student_id, bio, is_admin, created_at, updated_at`
+const userColumns = `id, username, name, email, password_hash, role, department, student_id, bio, is_admin, disabled, created_at, updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -30,7 +30,7 @@ func scanUserAfter(r scanner, before ...any) (domain.User, error) {
 	var u domain.User
 	var role string
 	err := r.Scan(append(before, &u.ID, &u.Username, &u.Name, &u.Email, &u.PasswordHash, &role,
-		&u.Department, &u.StudentID, &u.Bio, &u.Admin, &u.Created, &u.Updated)...)
+		&u.Department, &u.StudentID, &u.Bio, &u.Admin, &u.Disabled, &u.Created, &u.Updated)...)
 	u.Role = domain.Role(role)
 	u.Created, u.Updated = u.Created.UTC(), u.Updated.UTC()
 	return u, err
@@ -84,6 +84,14 @@ func (q queries) SetPasswordHash(ctx context.Context, id int64, hash string, now
 	err := mustAffect(q.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now.UTC(), id))
 	if err != nil {
 		return fmt.Errorf("set password of user %d: %w", id, err)
+	}
+	return nil
+}
+
+func (q queries) SetDisabled(ctx context.Context, id int64, disabled bool, now time.Time) error {
+	err := mustAffect(q.exec(ctx, `UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?`, disabled, now.UTC(), id))
+	if err != nil {
+		return fmt.Errorf("disable user %d: %w", id, err)
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpdateProfile", testUpdateProfile},
 		{"Sessions", testSessions},
 		{"SessionsNeedUser", testSessionsNeedUser},
+		{"DisabledUsers", testDisabledUsers},
 		{"Invites", testInvites},
 		{"InviteUsedOnceConcurrently", testInviteConcurrent},
 		{"AtomicRollsBack", testAtomicRollsBack},
@@ -225,6 +226,37 @@ func testSessions(t *testing.T, s store.Store) {
 	}
 	if _, _, err := s.SessionUser(ctx, "live", t0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleted session still found: %v", err)
+	}
+}
+
+// A disabled user's sessions no longer resolve; enabled again, they do.
+func testDisabledUsers(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ada := mustCreate(t, s, newUser("ada"))
+	if ada.Disabled {
+		t.Fatal("a new user is disabled")
+	}
+	t0 := now()
+	if err := s.CreateSession(ctx, domain.Session{ID: "sess", UserID: ada.ID, Created: t0, Expires: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetDisabled(ctx, ada.ID, true, t0); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := s.UserByUsername(ctx, "ada"); err != nil || !u.Disabled {
+		t.Errorf("after SetDisabled(true): %+v, %v; want disabled", u, err)
+	}
+	if _, _, err := s.SessionUser(ctx, "sess", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("session of a disabled user: %v; want ErrNotFound", err)
+	}
+	if err := s.SetDisabled(ctx, ada.ID, false, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, u, err := s.SessionUser(ctx, "sess", t0); err != nil || u.Disabled {
+		t.Errorf("session after enabling again: %+v, %v", u, err)
+	}
+	if err := s.SetDisabled(ctx, 99999, true, t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SetDisabled(unknown) = %v; want ErrNotFound", err)
 	}
 }
 
