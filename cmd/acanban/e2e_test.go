@@ -741,6 +741,15 @@ func TestE2ECLIUserImport(t *testing.T) {
 	if _, errOut, code := runCLI(t, "user", "reset", "-data", data, "-username", "nobody"); code == 0 || !strings.Contains(errOut, "nobody") {
 		t.Errorf("reset of an unknown account: exit %d, %q; want a failure naming it", code, errOut)
 	}
+	// Disable and enable from the command line.
+	if out, errOut, code := runCLI(t, "user", "disable", "-data", data, "-username", "gia"); code != 0 || !strings.Contains(out, "disabled") {
+		t.Fatalf("acanban user disable: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	wantStatus(t, "log in to the disabled account", newBrowser(t, s.base).login("gia", "gia-secret"), http.StatusForbidden)
+	if out, errOut, code := runCLI(t, "user", "enable", "-data", data, "-username", "gia"); code != 0 || !strings.Contains(out, "enabled") {
+		t.Fatalf("acanban user enable: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	wantRedirect(t, "log in to the enabled account", newBrowser(t, s.base).login("gia", "gia-secret"), "/")
 	// A bad file writes nothing at all: not even a data folder.
 	fresh := filepath.Join(t.TempDir(), "fresh")
 	if _, _, code := runCLI(t, "user", "import", "-data", fresh, "-file", bad); code == 0 {

@@ -4,6 +4,7 @@
 //	acanban user add [flags]         create an account
 //	acanban user import -file F      create the accounts of a CSV file
 //	acanban user reset -username U   give an account a new password
+//	acanban user disable|enable -username U
 //	acanban invite create [flags]    print a one-use invitation token
 //	acanban migrate [flags]          bring the database up to date and exit
 //
@@ -37,6 +38,8 @@ Usage:
   acanban user add [flags]       create an account
   acanban user import -file F    create the accounts of a CSV file (all or none)
   acanban user reset -username U print a new password for an account
+  acanban user disable|enable -username U
+                                 disable an account (no login) or enable it again
   acanban invite create [flags]  print a one-use invitation token
   acanban migrate [flags]        bring the database up to date and exit
 
@@ -94,6 +97,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return userImport(ctx, args, getenv, stdout, stderr)
 		case cmd == "user" && sub == "reset":
 			return userReset(ctx, args, getenv, stdout, stderr)
+		case cmd == "user" && (sub == "disable" || sub == "enable"):
+			return userDisable(ctx, args, getenv, stdout, stderr, sub == "disable")
 		case cmd == "invite" && sub == "create":
 			return inviteCreate(ctx, args, getenv, stdout, stderr)
 		}
@@ -255,6 +260,38 @@ func userReset(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintln(stdout, password)
 	fmt.Fprintf(stderr, "new password of %q; their sessions have ended\n", u.Username)
+	return nil
+}
+
+func userDisable(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, disable bool) error {
+	name := "user enable"
+	if disable {
+		name = "user disable"
+	}
+	var username string
+	cfg, err := settings(name, args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&username, "username", "", "the account (required)")
+	})
+	if err != nil {
+		return err
+	}
+	if username == "" {
+		return errors.New("-username is required")
+	}
+	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Accounts.SetDisabled(ctx, domain.User{}, username, disable)
+	if err != nil {
+		return userError(err)
+	}
+	if u.Disabled {
+		fmt.Fprintf(stdout, "disabled %q: it cannot log in, and its sessions have ended\n", u.Username)
+	} else {
+		fmt.Fprintf(stdout, "enabled %q: it can log in again\n", u.Username)
+	}
 	return nil
 }
 

@@ -101,6 +101,13 @@ func (s *Service) Register(ctx context.Context, mode domain.RegistrationMode, in
 		if err != nil {
 			return domain.User{}, err
 		}
+		if inv.CreatedBy != 0 {
+			// An invitation goes with its maker: one who left (disabled)
+			// no longer lets people in.
+			if by, err := s.Store.UserByID(ctx, inv.CreatedBy); err == nil && by.Disabled {
+				return domain.User{}, domain.Invalid("token", "This invitation was made by an account that is now disabled: ask for another.")
+			}
+		}
 		// The invitation decides the role, whatever the form's role list
 		// says: that is what it was made for.
 		c.user.Role = inv.Role
@@ -316,24 +323,37 @@ func (s *Service) ResetPassword(ctx context.Context, username string) (domain.Us
 }
 
 // SetDisabled disables the account username (it cannot log in, and its
-// sessions end) or enables it again, on an admin's word. Nobody disables
-// their own account: an admin would lock themselves out.
+// sessions end) or enables it again, on the word of by, an admin (or, when
+// by is the zero User, of the command line). Nobody disables their own
+// account: an admin would lock themselves out.
 func (s *Service) SetDisabled(ctx context.Context, by domain.User, username string, disabled bool) (domain.User, error) {
 	u, err := s.User(ctx, username)
 	if err != nil {
 		return domain.User{}, err
 	}
 	if disabled && u.ID == by.ID {
-		return domain.User{}, domain.Invalid("disable_username", "You cannot disable your own account.")
+		return domain.User{}, domain.Forbidden("You cannot disable your own account.")
 	}
 	err = s.Store.Atomic(ctx, func(q store.Queries) error {
+		// One change of this kind at a time, by an admin still enabled:
+		// two admins disabling each other at once leave one of them.
+		if err := q.Lock(ctx, "account-disabling"); err != nil {
+			return err
+		}
+		if by.ID != 0 {
+			if actor, err := q.UserByID(ctx, by.ID); err != nil || actor.Disabled || !actor.Admin {
+				if err != nil {
+					return err
+				}
+				return domain.Forbidden("Your account may no longer manage accounts.")
+			}
+		}
 		if err := q.SetDisabled(ctx, u.ID, disabled, s.now()); err != nil {
 			return err
 		}
-		if disabled {
-			return q.DeleteUserSessions(ctx, u.ID, "")
-		}
-		return nil
+		// Also on enabling: a login that passed just before the disabling
+		// must not come back with the account.
+		return q.DeleteUserSessions(ctx, u.ID, "")
 	})
 	u.Disabled = disabled
 	return u, err

@@ -218,10 +218,63 @@ func TestDisableAccount(t *testing.T) {
 	if _, err := s.Authenticate(ctx, "leaver", "password", "10.0.0.3"); err != nil {
 		t.Errorf("log in after enabling: %v", err)
 	}
-	if _, err := s.SetDisabled(ctx, root, "root", true); domain.KindOf(err) != domain.KindInvalid {
-		t.Errorf("disable one's own account: %v; want refused", err)
+	if _, err := s.SetDisabled(ctx, root, "root", true); domain.KindOf(err) != domain.KindForbidden {
+		t.Errorf("disable one's own account: %v; want forbidden", err)
+	}
+	// Enabling ends the sessions too: one begun in the moment before the
+	// disabling does not come back with the account.
+	late, _, err := sessions.Start(ctx, s.Store, u.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetDisabled(ctx, root, "leaver", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := sessions.Lookup(ctx, late); err == nil {
+		t.Error("a session begun before the enabling is valid")
+	}
+	// Only an admin still enabled may do it.
+	if _, err := s.SetDisabled(ctx, u, "root", true); domain.KindOf(err) != domain.KindForbidden {
+		t.Errorf("a non-admin disables an admin: %v; want forbidden", err)
+	}
+	if u, err := s.User(ctx, "root"); err != nil || u.Disabled {
+		t.Errorf("root after a refused disabling: %+v, %v", u, err)
 	}
 	if _, err := s.SetDisabled(ctx, root, "nobody", true); domain.KindOf(err) != domain.KindNotFound {
 		t.Errorf("disable an unknown account: %v; want not found", err)
+	}
+}
+
+// An invitation made by an account that is now disabled lets nobody in.
+func TestInviteOfADisabledAccount(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	root, err := s.Create(ctx, newUser("root"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	asst := newUser("asst")
+	asst.Role = "assistant"
+	maker, err := s.Create(ctx, asst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := s.Invite(ctx, &maker, "judge", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetDisabled(ctx, root, "asst", true); err != nil {
+		t.Fatal(err)
+	}
+	in := newUser("judy")
+	in.Token = token
+	if _, err := s.Register(ctx, domain.RegistrationInvite, in); domain.KindOf(err) != domain.KindInvalid || !strings.Contains(err.Error(), "disabled") {
+		t.Errorf("register with the invitation of a disabled account: %v; want refused", err)
+	}
+	if _, err := s.SetDisabled(ctx, root, "asst", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Register(ctx, domain.RegistrationInvite, in); err != nil {
+		t.Errorf("register once its maker is enabled again: %v", err)
 	}
 }

@@ -136,6 +136,9 @@ func (s *Service) AssignJudge(ctx context.Context, a projects.Access, username s
 	if u.Role != domain.RoleJudge {
 		return u, domain.Invalid("username", "%s is not a judge: only judge accounts grade reports and presentations.", u.Username)
 	}
+	if u.Disabled {
+		return u, domain.Invalid("username", "The account of %s is disabled.", u.Username)
+	}
 	err = s.Store.AssignJudge(ctx, a.Project.ID, u.ID, a.Viewer.ID, s.now())
 	if errors.Is(err, store.ErrConflict) {
 		return u, domain.Conflict("username", "%s is already a judge of this project.", u.Username)

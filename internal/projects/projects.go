@@ -153,6 +153,9 @@ func (s *Service) Invite(ctx context.Context, a Access, username string) (domain
 	if !domain.CanJoinProject(u) {
 		return domain.Member{}, domain.Invalid("username", "%s is %s: judges and assistants follow projects without being members.", u.Username, article(u.Role))
 	}
+	if u.Disabled {
+		return domain.Member{}, domain.Invalid("username", "The account of %s is disabled.", u.Username)
+	}
 	m := domain.Member{ProjectID: a.Project.ID, User: u, Role: u.Role, Joined: s.now()}
 	err = s.Store.AddMember(ctx, m)
 	if errors.Is(err, store.ErrConflict) {

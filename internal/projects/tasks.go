@@ -77,6 +77,9 @@ func (s *Service) assignee(ctx context.Context, q store.Queries, a Access, usern
 	if role != domain.RoleStudent {
 		return nil, notStudent
 	}
+	if u.Disabled {
+		return nil, domain.Invalid("assignee", "The account of %s is disabled: assign the task to another student.", u.Username)
+	}
 	return &u, nil
 }
 

@@ -127,6 +127,14 @@ func TestAccountsPage(t *testing.T) {
 	// reason; enabled again, it logs in.
 	binh := s.client(t)
 	loggedIn("binh logs in", binh.post("/login", form("username", "binh", "password", "password-binh")))
+	// A project of root's, binh a member, and one of an ICT student whose
+	// assistant ada assigns judges.
+	if r := root.post("/p/create", form("name", "Leavers")); r.StatusCode != 303 {
+		t.Fatalf("create a project: %d %s", r.StatusCode, alert(r.body))
+	}
+	if r := root.post("/p/1/invite", form("username", "binh")); r.StatusCode != 303 {
+		t.Fatalf("invite binh: %d %s", r.StatusCode, alert(r.body))
+	}
 	if r := root.post("/accounts/disable", form("disable_username", "binh", "action", "disable")); r.StatusCode != 303 {
 		t.Fatalf("disable binh: %d %s", r.StatusCode, alert(r.body))
 	}
@@ -137,7 +145,34 @@ func TestAccountsPage(t *testing.T) {
 		t.Error("binh's session outlived the disabling")
 	}
 	if !strings.Contains(root.get("/u/binh").body, "account disabled") {
-		t.Error("binh's profile does not say the account is disabled")
+		t.Error("binh's profile does not tell an admin the account is disabled")
+	}
+	if strings.Contains(s.client(t).get("/u/binh").body, "account disabled") {
+		t.Error("binh's profile tells a guest the account is disabled")
+	}
+	wantStatus(t, "assign a task to a disabled student", root.post("/p/1/tasks/create", form("name", "T", "assignee", "binh")), 422)
+	if r := root.post("/accounts/disable", form("disable_username", "cuc", "action", "disable")); r.StatusCode != 303 {
+		t.Fatalf("disable cuc: %d", r.StatusCode)
+	}
+	wantStatus(t, "invite a disabled account", root.post("/p/1/invite", form("username", "cuc")), 422)
+	// A disabled judge is not assigned: an ICT student's project, whose
+	// assistant is ada.
+	if r := root.post("/accounts", form("username", "ict", "password", "password-ict", "name", "Ict", "email", "ict@example.edu",
+		"role", "student", "department", "ICT")); r.StatusCode != 303 {
+		t.Fatalf("create ict: %d %s", r.StatusCode, alert(r.body))
+	}
+	ict := s.client(t)
+	ict.post("/login", form("username", "ict", "password", "password-ict"))
+	if r := ict.post("/p/create", form("name", "ICT project")); r.StatusCode != 303 {
+		t.Fatalf("ict creates a project: %d %s", r.StatusCode, alert(r.body))
+	}
+	adaC := s.client(t)
+	adaC.post("/login", form("username", "ada", "password", "password-ada"))
+	root.post("/accounts/disable", form("disable_username", "jude", "action", "disable"))
+	wantStatus(t, "assign a disabled judge", adaC.post("/p/2/judges", form("username", "jude")), 422)
+	root.post("/accounts/disable", form("disable_username", "jude", "action", "enable"))
+	if r := adaC.post("/p/2/judges", form("username", "jude")); r.StatusCode != 303 {
+		t.Errorf("assign jude, enabled again: %d %s", r.StatusCode, alert(r.body))
 	}
 	r = s.client(t).post("/login", form("username", "binh", "password", "password-binh"))
 	if r.StatusCode != 403 || !strings.Contains(alert(r.body), "disabled") {
@@ -147,7 +182,7 @@ func TestAccountsPage(t *testing.T) {
 		t.Fatalf("enable binh: %d %s", r.StatusCode, alert(r.body))
 	}
 	loggedIn("binh logs in again", s.client(t).post("/login", form("username", "binh", "password", "password-binh")))
-	wantStatus(t, "an admin disables their own account", root.post("/accounts/disable", form("disable_username", "root", "action", "disable")), 422)
+	wantStatus(t, "an admin disables their own account", root.post("/accounts/disable", form("disable_username", "root", "action", "disable")), 403)
 	wantStatus(t, "disable without an action", root.post("/accounts/disable", form("disable_username", "binh")), 422)
 	wantStatus(t, "disable an unknown account", root.post("/accounts/disable", form("disable_username", "nobody", "action", "disable")), 404)
 

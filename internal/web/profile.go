@@ -11,8 +11,10 @@ type profilePage struct {
 	User domain.User
 	// Own: the viewer is this user.
 	Own bool
-	// ShowEmail, ShowStudentID: what the viewer may see.
-	ShowEmail, ShowStudentID bool
+	// ShowEmail, ShowStudentID, ShowDisabled: what the viewer may see
+	// (whether an account is disabled: admins only, so that a guesser
+	// cannot tell).
+	ShowEmail, ShowStudentID, ShowDisabled bool
 	// Projects of the user that the viewer may see.
 	Projects []domain.ProjectSummary
 }
@@ -34,6 +36,7 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 		User: u, Own: own,
 		ShowEmail:     v != nil,
 		ShowStudentID: own || v != nil && (v.Admin || v.Role == domain.RoleAssistant),
+		ShowDisabled:  v != nil && domain.CanManageAccounts(*v),
 	}
 	if v != nil {
 		if data.Projects, err = s.Projects.MemberOf(r.Context(), *v, u.ID); err != nil {
