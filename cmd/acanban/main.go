@@ -239,28 +239,16 @@ func userImport(ctx context.Context, args []string, getenv func(string) string, 
 }
 
 func userReset(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var username string
-	cfg, err := settings("user reset", args, getenv, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "username", "", "the account (required) to give a new password, printed once")
-	})
-	if err != nil {
-		return err
-	}
-	if username == "" {
-		return errors.New("-username is required")
-	}
-	a, err := app.Open(ctx, cfg, cfg.Logger(os.Stderr))
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	u, password, err := a.Accounts.ResetPassword(ctx, username)
-	if err != nil {
-		return userError(err)
-	}
-	fmt.Fprintln(stdout, password)
-	fmt.Fprintf(stderr, "new password of %q; their sessions have ended\n", u.Username)
-	return nil
+	return onAccount(ctx, "user reset", "the account (required) to give a new password, printed once", args, getenv, stderr,
+		func(a *app.App, username string) error {
+			u, password, err := a.Accounts.ResetPassword(ctx, username)
+			if err != nil {
+				return userError(err)
+			}
+			fmt.Fprintln(stdout, password)
+			fmt.Fprintf(stderr, "new password of %q; their sessions have ended\n", u.Username)
+			return nil
+		})
 }
 
 func userDisable(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, disable bool) error {
@@ -268,9 +256,27 @@ func userDisable(ctx context.Context, args []string, getenv func(string) string,
 	if disable {
 		name = "user disable"
 	}
+	return onAccount(ctx, name, "the account (required)", args, getenv, stderr, func(a *app.App, username string) error {
+		u, err := a.Accounts.SetDisabled(ctx, domain.User{}, username, disable)
+		if err != nil {
+			return userError(err)
+		}
+		if u.Disabled {
+			fmt.Fprintf(stdout, "disabled %q: it cannot log in, and its sessions have ended\n", u.Username)
+		} else {
+			fmt.Fprintf(stdout, "enabled %q: it can log in again\n", u.Username)
+		}
+		return nil
+	})
+}
+
+// onAccount parses the settings and the -username of command name, opens
+// the stores and runs fn on the account named.
+func onAccount(ctx context.Context, name, usage string, args []string, getenv func(string) string, stderr io.Writer,
+	fn func(a *app.App, username string) error) error {
 	var username string
 	cfg, err := settings(name, args, getenv, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "username", "", "the account (required)")
+		fs.StringVar(&username, "username", "", usage)
 	})
 	if err != nil {
 		return err
@@ -283,16 +289,7 @@ func userDisable(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer a.Close()
-	u, err := a.Accounts.SetDisabled(ctx, domain.User{}, username, disable)
-	if err != nil {
-		return userError(err)
-	}
-	if u.Disabled {
-		fmt.Fprintf(stdout, "disabled %q: it cannot log in, and its sessions have ended\n", u.Username)
-	} else {
-		fmt.Fprintf(stdout, "enabled %q: it can log in again\n", u.Username)
-	}
-	return nil
+	return fn(a, username)
 }
 
 func inviteCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
